@@ -1,0 +1,35 @@
+import { defineProvider, type Deployment } from "@dheera/core";
+import { AZURE_ENV_KEYS, azureSettingKeys, azureSettingsSchema, resolveAzureSettings } from "./config/azure-settings.js";
+import { createAzureUrls, normalizeAzureBase } from "./config/azure-url.js";
+import { parseAzureModel } from "./azure-model-reference.js";
+import { createAzureClient } from "./operations/azure-client.js";
+import { azureChatOperations } from "./operations/azure-chat-operations.js";
+import { azureResponsesOperations } from "./operations/azure-responses-operations.js";
+import { chatViaResponses } from "./operations/chat-via-responses.js";
+
+/**
+ * The Azure OpenAI provider plugin. `azure/<deployment>` serves Responses and Chat natively;
+ * `azure/responses/<deployment>` serves Chat through the Responses API.
+ */
+export const azureProvider = defineProvider({
+  specificationVersion: "v1",
+  id: "azure",
+  settingsSchema: azureSettingsSchema,
+  settingKeys: azureSettingKeys,
+  envKeys: AZURE_ENV_KEYS,
+  resolve(reference, settings, context): Deployment {
+    const { deployment, chatViaResponses: bridged } = parseAzureModel(reference.model);
+    const resolved = resolveAzureSettings(settings, context.env);
+    const urls = createAzureUrls({ apiBase: resolved.apiBase, apiVersion: resolved.apiVersion, deployment });
+    const client = createAzureClient(resolved, context.transport);
+    const responses = azureResponsesOperations(client, urls, deployment);
+    return {
+      provider: "azure",
+      name: deployment,
+      apiBase: normalizeAzureBase(resolved.apiBase).base,
+      native: { responses: true, chat: !bridged },
+      responses,
+      chat: bridged ? chatViaResponses(responses, context.warn) : azureChatOperations(client, urls, deployment),
+    };
+  },
+});

@@ -1,0 +1,104 @@
+import {
+  DheeraError,
+  UpstreamError,
+  type CallOptions,
+  type HttpMethod,
+  type Transport,
+  type UpstreamResponse,
+  type WireMeta,
+} from "@dheera/core";
+import type { z } from "zod";
+import { azureAuthHeaders } from "../config/azure-auth.js";
+import type { ResolvedAzureSettings } from "../config/azure-settings.js";
+import { mapAzureError } from "../errors/azure-error.js";
+
+/**
+ * The one place the Azure provider talks HTTP: auth headers, timeouts, abort, error mapping and
+ * lenient parsing of JSON answers. Built once per deployment; per request it only adds the body.
+ */
+export interface AzureClient {
+  json<T>(method: HttpMethod, url: string, body: unknown, schema: z.ZodType<T>, options?: CallOptions): Promise<WireMeta & { body: T }>;
+  /** Sends a streaming request; resolves once the upstream answered 2xx with its headers. */
+  stream(url: string, body: unknown, options?: CallOptions): Promise<WireMeta & { response: UpstreamResponse; abort: (reason?: unknown) => void }>;
+}
+
+// Headers a caller may want to see (ids for support, rate limits); everything else stays here.
+const EXPOSED_HEADERS = /^(apim-request-id|x-request-id|x-ms-request-id|x-ms-region|x-ms-deployment-name|openai-processing-ms|x-ratelimit-.*|retry-after|retry-after-ms)$/;
+
+export function createAzureClient(settings: ResolvedAzureSettings, transport: Transport): AzureClient {
+  const staticAuth = settings.adTokenProvider ? undefined : azureAuthHeaders(settings);
+  const secrets = [settings.apiKey, settings.adToken].filter((s): s is string => Boolean(s));
+
+  const headersFor = async (options: CallOptions | undefined, hasBody: boolean): Promise<Record<string, string>> => {
+    const auth = await (staticAuth ?? azureAuthHeaders(settings));
+    return {
+      accept: "application/json",
+      ...(hasBody ? { "content-type": "application/json" } : {}),
+      ...auth,
+      ...options?.headers,
+    };
+  };
+
+  const send = async (method: HttpMethod, url: string, body: unknown, options: CallOptions | undefined) => {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(options?.signal?.reason);
+    if (options?.signal?.aborted) onAbort();
+    else options?.signal?.addEventListener("abort", onAbort, { once: true });
+    const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
+    const response = await transport({
+      method,
+      url,
+      headers: await headersFor(options, body !== undefined),
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      signal: controller.signal,
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    if (response.status < 200 || response.status >= 300) {
+      const bodyText = await response.text().catch(() => "");
+      throw mapAzureError({ status: response.status, bodyText, headers: response.headers, secrets });
+    }
+    return { response, abort: (reason?: unknown) => controller.abort(reason) };
+  };
+
+  return {
+    async json(method, url, body, schema, options) {
+      const { response } = await send(method, url, body, options);
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text === "" ? {} : JSON.parse(text);
+      } catch {
+        throw badBody(response, "is not JSON");
+      }
+      const result = schema.safeParse(parsed);
+      if (!result.success) throw badBody(response, "does not have the expected shape");
+      return { ...meta(response), body: result.data };
+    },
+    async stream(url, body, options) {
+      const { response, abort } = await send("POST", url, body, options);
+      if (!(response.headers["content-type"] ?? "").includes("text/event-stream")) {
+        await response.dump();
+        throw badBody(response, "is not an event stream");
+      }
+      return { ...meta(response), response, abort };
+    },
+  };
+}
+
+function meta(response: UpstreamResponse): WireMeta {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(response.headers)) if (EXPOSED_HEADERS.test(k)) headers[k] = v;
+  const id = response.headers["apim-request-id"] ?? response.headers["x-request-id"];
+  return { status: response.status, headers, ...(id ? { upstreamRequestId: id } : {}) };
+}
+
+function badBody(response: UpstreamResponse, what: string): DheeraError {
+  const id = response.headers["apim-request-id"] ?? response.headers["x-request-id"];
+  return new UpstreamError(`Azure's answer ${what}.`, {
+    status: 502,
+    type: "api_error",
+    code: "bad_upstream_response",
+    provider: "azure",
+    ...(id ? { upstreamRequestId: id } : {}),
+  });
+}

@@ -1,0 +1,29 @@
+import { WireStream, chatSseFraming, type ChatOperations, type ResponsesOperations, type TransformContext } from "@dheera/core";
+import { chatOverResponses } from "../transform/chat-over-responses.js";
+
+/**
+ * Chat Completions served through the Responses API (model references `azure/responses/<dep>`):
+ * the request is transformed down, the answer and the stream events transformed back up.
+ */
+export function chatViaResponses(responses: ResponsesOperations, warn?: (message: string) => void): ChatOperations {
+  const context = (model: string, includeUsage?: boolean): TransformContext => ({
+    model,
+    ...(includeUsage ? { includeUsage } : {}),
+    ...(warn ? { warn } : {}),
+  });
+
+  return {
+    async create(request, options) {
+      const ctx = context(request.model);
+      const result = await responses.create(chatOverResponses.request(request, ctx), options);
+      return { ...result, body: chatOverResponses.response(result.body, ctx) };
+    },
+
+    async stream(request, options) {
+      const ctx = context(request.model, request.stream_options?.include_usage === true);
+      const upstream = await responses.stream({ ...chatOverResponses.request(request, ctx), stream: true }, options);
+      const chunks = chatOverResponses.stream(upstream.stream, ctx);
+      return { ...upstream, stream: WireStream.fromEvents(chunks, chatSseFraming, (r) => upstream.stream.abort(r)) };
+    },
+  };
+}

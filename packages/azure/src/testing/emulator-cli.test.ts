@@ -1,0 +1,64 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { startAzureEmulatorFromCli } from "./start-from-cli.js";
+
+describe("startAzureEmulatorFromCli", () => {
+  it("reads --port / PORT and prints the listening line", async () => {
+    const lines: string[] = [];
+    const server = await startAzureEmulatorFromCli({ argv: ["--port", "0", "--api-key", "k1"], env: {}, log: (l) => lines.push(l), handleSignals: false });
+    try {
+      expect(lines).toEqual([`Azure emulator listening on ${server.url}`]);
+      expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const ok = await fetch(`${server.url}/openai/v1/models`, { headers: { "api-key": "k1" } });
+      expect(ok.status).toBe(200);
+      const defaultKey = await fetch(`${server.url}/openai/v1/models`, { headers: { "api-key": "test-azure-key" } });
+      expect(defaultKey.status).toBe(401);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("takes the port from PORT when --port is absent", async () => {
+    const probe = await startAzureEmulatorFromCli({ argv: [], env: {}, log: () => undefined, handleSignals: false });
+    const port = probe.port;
+    await probe.close();
+    const server = await startAzureEmulatorFromCli({ argv: [], env: { PORT: String(port) }, log: () => undefined, handleSignals: false });
+    expect(server.port).toBe(port);
+    await server.close();
+  });
+
+  it("rejects unknown options and bad ports", async () => {
+    await expect(startAzureEmulatorFromCli({ argv: ["--nope", "1"], env: {}, handleSignals: false })).rejects.toThrow("Unknown option: --nope");
+    await expect(startAzureEmulatorFromCli({ argv: ["--port=abc"], env: {}, handleSignals: false })).rejects.toThrow("Invalid port: abc");
+  });
+
+  it("runs as a process: emulator-cli.ts prints its URL and serves it", async () => {
+    const script = fileURLToPath(new URL("./emulator-cli.ts", import.meta.url));
+    const child = spawn(process.execPath, ["--import", "tsx", script, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => reject(new Error(`no listening line; got: ${out}`)), 4000);
+        child.stdout.setEncoding("utf8");
+        child.stdout.on("data", (chunk: string) => {
+          out += chunk;
+          const match = /Azure emulator listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (match) {
+            clearTimeout(timer);
+            resolve(match[1] as string);
+          }
+        });
+        child.once("exit", (code) => reject(new Error(`exited with ${code}`)));
+      });
+      const res = await fetch(`${url}/openai/responses?api-version=2025-03-01-preview`, {
+        method: "POST",
+        headers: { "api-key": "test-azure-key", "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o", input: "hi" }),
+      });
+      expect(res.status).toBe(200);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }, 5000);
+});

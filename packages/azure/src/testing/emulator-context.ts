@@ -1,0 +1,33 @@
+import type { ResolvedDeployment } from "./emulator-deployments.js";
+import { deploymentNotFound } from "./emulator-errors.js";
+import type { MatchedRoute } from "./emulator-routes.js";
+import type { AzureEmulatorOptions, RecordedRequest } from "./emulator-types.js";
+import type { ResponsesStore } from "./responses-store.js";
+
+/** What a route handler gets: the emulator's state and one parsed, authenticated request. */
+
+export interface EmulatorRuntime {
+  deployments: Map<string, ResolvedDeployment>;
+  reply: AzureEmulatorOptions["reply"];
+  streamDelayMs: number;
+  store: ResponsesStore;
+  /** Adds to the token count behind `x-ratelimit-remaining-tokens`. */
+  spendTokens(tokens: number): void;
+}
+
+export interface RouteContext {
+  runtime: EmulatorRuntime;
+  route: MatchedRoute;
+  url: URL;
+  /** The effective api-version (`v1` when omitted on the v1 surface). */
+  apiVersion: string;
+  bodyText: string;
+  recorded: RecordedRequest;
+  signal: AbortSignal | undefined;
+}
+
+export function findDeployment(runtime: EmulatorRuntime, name: string): ResolvedDeployment {
+  const deployment = runtime.deployments.get(name);
+  if (!deployment) throw deploymentNotFound();
+  return deployment;
+}

@@ -1,0 +1,23 @@
+/**
+ * `@dheera/azure/testing`: an Azure OpenAI emulator as strict as the real service, for tests
+ * that have no Azure credentials. Serve it in process, through msw, or on a loopback port.
+ */
+export { createAzureEmulator, DEFAULT_AD_TOKENS, DEFAULT_API_KEYS, type AzureEmulator } from "./azure-emulator.js";
+export { startAzureEmulatorFromCli, type CliIo } from "./start-from-cli.js";
+export { DEFAULT_EMULATOR_DEPLOYMENTS } from "./emulator-deployments.js";
+export { KNOWN_DATED_API_VERSIONS, V1_SURFACE_API_VERSIONS, FIRST_RESPONSES_API_VERSION } from "./emulator-api-version.js";
+export { MAGIC as EMULATOR_MAGIC_PHRASES, UNICORN_STORY, REASONING_TOKENS, DEFAULT_REASONING_SUMMARY } from "./emulated-turn.js";
+export { INVALID_SUBSCRIPTION_KEY_MESSAGE, INVALID_TOKEN_MESSAGE } from "./emulator-errors.js";
+export { REDACTED } from "./emulator-request-log.js";
+export type {
+  AzureEmulatorListenOptions,
+  AzureEmulatorOptions,
+  AzureEmulatorServer,
+  EmulatorApi,
+  EmulatorDeployment,
+  EmulatorReply,
+  EmulatorReplyContext,
+  EmulatorSurface,
+  EmulatorToolCall,
+  RecordedRequest,
+} from "./emulator-types.js";

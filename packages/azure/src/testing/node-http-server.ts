@@ -1,0 +1,111 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AzureEmulatorListenOptions, AzureEmulatorServer } from "./emulator-types.js";
+
+/**
+ * Serves a web-style handler on a real node:http server: converts IncomingMessage to a
+ * Request and streams the Response body back chunk by chunk (each SSE frame is written and
+ * flushed as it is produced). `close()` ends open streams before closing the server.
+ */
+
+type Handler = (request: Request) => Promise<Response>;
+
+export async function listenWithNodeHttp(handle: Handler, options: AzureEmulatorListenOptions = {}): Promise<AzureEmulatorServer> {
+  const host = options.host ?? "127.0.0.1";
+  const open = new Set<ServerResponse>();
+  let clientAborts = 0;
+  const server = createServer((req, res) => {
+    open.add(res);
+    res.on("close", () => {
+      open.delete(res);
+      if (!res.writableFinished) clientAborts++;
+    });
+    serve(handle, req, res, host).catch((error: unknown) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { message: `Emulator bug: ${String(error)}`, type: "server_error", param: null, code: null } }));
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(":") ? `[${host}]` : host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    get clientAborts() {
+      return clientAborts;
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const res of open) res.end();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+async function serve(handle: Handler, req: IncomingMessage, res: ServerResponse, host: string): Promise<void> {
+  const abort = new AbortController();
+  // The client went away before the answer was complete: stop producing it.
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
+
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const method = req.method ?? "GET";
+  let body: Buffer | undefined;
+  if (method !== "GET" && method !== "HEAD") {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    body = Buffer.concat(chunks);
+  }
+  const request = new Request(`http://${req.headers.host ?? host}${req.url ?? "/"}`, {
+    method,
+    headers,
+    body: body && body.length > 0 ? new Uint8Array(body) : undefined,
+    signal: abort.signal,
+  });
+
+  const response = await handle(request);
+  const outHeaders: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    outHeaders[name] = value;
+  });
+  res.socket?.setNoDelay(true);
+  res.writeHead(response.status, outHeaders);
+  res.flushHeaders();
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  res.on("close", () => {
+    reader.cancel().catch(() => undefined);
+  });
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || res.destroyed || res.writableEnded) break;
+      res.write(value);
+    }
+  } finally {
+    if (!res.writableEnded && !res.destroyed) res.end();
+  }
+}

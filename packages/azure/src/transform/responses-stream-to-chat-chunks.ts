@@ -1,0 +1,263 @@
+import {
+  DheeraError,
+  type ChatCompletionChunk,
+  type ChatToolCallDelta,
+  type FinishReason,
+  type KnownResponseStreamEvent,
+  type ResponseObject,
+  type ResponseStreamEvent,
+  type TransformContext,
+} from "@dheera/core";
+import { chatCompletionIdFromResponseId } from "./ids.js";
+import { responseAnnotationToChat } from "./map-annotations.js";
+import { finishReasonFromResponse } from "./map-finish-reason.js";
+import { responseUsageToChatUsage } from "./map-usage.js";
+import { collectOutput, contentFiltersToChat, throwIfFailed } from "./responses-to-chat-completion.js";
+
+/**
+ * Responses stream events -> chat.completion.chunk stream. Fixes what the Python original got
+ * wrong: each function call gets its own tool index (counted over calls, not output items),
+ * the stream finishes only at the terminal event (not at the first output_item.done), an
+ * incomplete response finishes with "length"/"content_filter", usage comes from the upstream's
+ * numbers, and a stream that stops without a terminal event is an error, not a quiet success.
+ */
+
+type Loose = Record<string, unknown>;
+type Delta = ChatCompletionChunk["choices"][number]["delta"];
+
+const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Status for an upstream `error` event: the client's SDK maps it to an error class. */
+function statusForStreamError(code: string | null | undefined, type: string | null | undefined): number {
+  if (code === "rate_limit_exceeded" || code === "insufficient_quota" || type === "rate_limit_error") return 429;
+  if (type === "invalid_request_error") return 400;
+  return 500;
+}
+
+/** `error` event, nested (what OpenAI and Azure really send) or flat (what the docs show). */
+function errorFromEvent(event: Loose): DheeraError {
+  const inner = isObject(event.error) ? event.error : event;
+  const code = typeof inner.code === "string" ? inner.code : null;
+  const type = typeof inner.type === "string" && inner.type !== "error" ? inner.type : null;
+  const message = typeof inner.message === "string" ? inner.message : "The upstream stream reported an error";
+  return new DheeraError(message, {
+    status: statusForStreamError(code, type),
+    ...(type ? { type } : {}),
+    code,
+    param: typeof inner.param === "string" ? inner.param : null,
+    upstreamError: inner,
+  });
+}
+
+interface ToolSlot {
+  index: number;
+  sent: string;
+  kind: "function" | "custom";
+}
+
+export async function* responsesStreamToChatChunks(
+  events: AsyncIterable<ResponseStreamEvent>,
+  context: TransformContext,
+): AsyncGenerator<ChatCompletionChunk> {
+  const warn = context.warn ?? (() => {});
+  const usageField = context.includeUsage ? { usage: null } : {};
+  let id: string | undefined;
+  let created = 0;
+  // Text sent so far, per content part (item:index) and in total; used to fill gaps when an
+  // upstream sends a `.done` (or only the final response) without every delta.
+  const sentParts = new Map<string, string>();
+  let sentContent = "";
+  // Where each text part starts in the joined content: annotation indexes are part-relative.
+  const partStart = new Map<string, number>();
+  let sentRefusal = "";
+  let lastReasoningKey: string | undefined;
+  const tools = new Map<string, ToolSlot>();
+
+  const chunk = (delta: Delta, finishReason: FinishReason | null = null, extra: Loose = {}): ChatCompletionChunk => ({
+    id: id!,
+    object: "chat.completion.chunk",
+    created,
+    model: context.model,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason, ...extra }],
+    ...usageField,
+  });
+
+  /** The role chunk, once; normally on response.created, else on whatever comes first. */
+  function* start(response?: ResponseObject, fallbackId = "stream"): Generator<ChatCompletionChunk> {
+    if (id !== undefined) return;
+    id = chatCompletionIdFromResponseId(response?.id ?? fallbackId);
+    created = response ? Math.floor(response.created_at) : 0;
+    yield chunk({ role: "assistant", content: "" });
+  }
+
+  function* text(key: string, delta: string, logprobs?: unknown): Generator<ChatCompletionChunk> {
+    if (delta === "") return;
+    if (!partStart.has(key)) partStart.set(key, sentContent.length);
+    sentParts.set(key, (sentParts.get(key) ?? "") + delta);
+    sentContent += delta;
+    const extra = Array.isArray(logprobs) && logprobs.length > 0 ? { logprobs: { content: logprobs, refusal: null } } : {};
+    yield chunk({ content: delta }, null, extra);
+  }
+
+  function* refusal(key: string, delta: string): Generator<ChatCompletionChunk> {
+    if (delta === "") return;
+    sentParts.set(key, (sentParts.get(key) ?? "") + delta);
+    sentRefusal += delta;
+    yield chunk({ refusal: delta });
+  }
+
+  /** What a `.done` event holds beyond the deltas already sent ("" if nothing, or if it disagrees). */
+  const rest = (sent: string, full: string): string => (full.startsWith(sent) ? full.slice(sent.length) : "");
+
+  function* reasoning(key: string, delta: string): Generator<ChatCompletionChunk> {
+    if (delta === "") return;
+    // Separate summary parts the way the non-streamed path joins them.
+    const separator = lastReasoningKey !== undefined && lastReasoningKey !== key ? "\n\n" : "";
+    lastReasoningKey = key;
+    yield chunk({ reasoning_content: separator + delta });
+  }
+
+  function* openTool(itemKey: string, item: Loose): Generator<ChatCompletionChunk> {
+    const kind = item.type === "custom_tool_call" ? "custom" : "function";
+    const initial = String((kind === "custom" ? item.input : item.arguments) ?? "");
+    const slot: ToolSlot = { index: tools.size, sent: initial, kind };
+    tools.set(itemKey, slot);
+    const call: Loose = { index: slot.index, id: String(item.call_id), type: kind };
+    call[kind] = kind === "custom" ? { name: String(item.name), input: initial } : { name: String(item.name), arguments: initial };
+    yield chunk({ tool_calls: [call as ChatToolCallDelta] });
+  }
+
+  function* toolArguments(slot: ToolSlot, delta: string): Generator<ChatCompletionChunk> {
+    if (delta === "") return;
+    slot.sent += delta;
+    const call: Loose = { index: slot.index };
+    call[slot.kind] = slot.kind === "custom" ? { input: delta } : { arguments: delta };
+    yield chunk({ tool_calls: [call as ChatToolCallDelta] });
+  }
+
+  function* finish(response: ResponseObject): Generator<ChatCompletionChunk> {
+    yield* start(response);
+    // Fill what the deltas did not carry, from the final response (all of it for an upstream
+    // that streams only lifecycle events).
+    const final = collectOutput(response.output);
+    yield* text("final", rest(sentContent, final.content ?? ""));
+    yield* refusal("final", rest(sentRefusal, final.refusal ?? ""));
+    for (const item of response.output as Loose[]) {
+      if (item.type !== "function_call" && item.type !== "custom_tool_call") continue;
+      const key = String(item.id ?? item.call_id);
+      const slot = tools.get(key);
+      if (slot) yield* toolArguments(slot, rest(slot.sent, String((slot.kind === "custom" ? item.input : item.arguments) ?? "")));
+      else yield* openTool(key, item);
+    }
+
+    const filters = contentFiltersToChat((response as Loose).content_filters);
+    const finishReason = finishReasonFromResponse({
+      status: response.status,
+      incompleteReason: response.incomplete_details?.reason,
+      hasToolCalls: tools.size > 0,
+    });
+    yield chunk({}, finishReason, filters.completion ? { content_filter_results: filters.completion } : {});
+
+    if (!context.includeUsage) return;
+    if (!response.usage) {
+      warn("The upstream's final response carried no usage; the usage chunk was not sent");
+      return;
+    }
+    yield { id: id!, object: "chat.completion.chunk", created, model: context.model, choices: [], usage: responseUsageToChatUsage(response.usage) };
+  }
+
+  for await (const event of events) {
+    const ev = event as KnownResponseStreamEvent;
+    switch (ev.type) {
+      case "response.created":
+      case "response.in_progress":
+      case "response.queued":
+        yield* start(ev.response);
+        break;
+
+      case "response.output_text.delta":
+        yield* start(undefined, ev.item_id);
+        yield* text(`${ev.item_id}:${ev.content_index}`, ev.delta, (ev as Loose).logprobs);
+        break;
+      case "response.output_text.done":
+        yield* start(undefined, ev.item_id);
+        yield* text(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.text));
+        break;
+      case "response.output_text.annotation.added": {
+        // Chat has no annotation event; the annotation rides on a delta, in Chat's nested form.
+        yield* start(undefined, ev.item_id);
+        const offset = partStart.get(`${ev.item_id}:${ev.content_index}`) ?? sentContent.length;
+        yield chunk({ annotations: [responseAnnotationToChat(ev.annotation, offset)] });
+        break;
+      }
+      case "response.refusal.delta":
+        yield* start(undefined, ev.item_id);
+        yield* refusal(`${ev.item_id}:${ev.content_index}`, ev.delta);
+        break;
+      case "response.refusal.done":
+        yield* start(undefined, ev.item_id);
+        yield* refusal(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.refusal));
+        break;
+
+      case "response.reasoning_summary_text.delta":
+        yield* start(undefined, ev.item_id);
+        yield* reasoning(`${ev.item_id}:s${ev.summary_index}`, ev.delta);
+        break;
+      case "response.reasoning_text.delta":
+        yield* start(undefined, ev.item_id);
+        yield* reasoning(`${ev.item_id}:c${ev.content_index}`, ev.delta);
+        break;
+
+      case "response.output_item.added":
+      case "response.output_item.done": {
+        const item = ev.item as Loose;
+        if (item.type !== "function_call" && item.type !== "custom_tool_call") break;
+        yield* start(undefined, String(item.id ?? item.call_id));
+        const key = String(item.id ?? item.call_id);
+        const slot = tools.get(key);
+        if (!slot) yield* openTool(key, item);
+        else if (ev.type === "response.output_item.done") {
+          yield* toolArguments(slot, rest(slot.sent, String((slot.kind === "custom" ? item.input : item.arguments) ?? "")));
+        }
+        break;
+      }
+      case "response.function_call_arguments.delta":
+      case "response.function_call_arguments.done": {
+        const slot = tools.get(ev.item_id);
+        if (!slot) {
+          // Without the item's call id and name a client could not use these arguments.
+          warn(`Function call arguments for unknown item ${ev.item_id} were ignored`);
+          break;
+        }
+        yield* toolArguments(slot, ev.type === "response.function_call_arguments.delta" ? ev.delta : rest(slot.sent, ev.arguments));
+        break;
+      }
+      case "response.completed":
+      case "response.incomplete":
+        yield* finish(ev.response);
+        return;
+      case "response.failed":
+        throwIfFailed({ ...ev.response, status: "failed" });
+        return;
+      case "error":
+        throw errorFromEvent(ev as Loose);
+      default: {
+        const other = event as Loose;
+        if (other.type === "response.custom_tool_call_input.delta") {
+          const slot = tools.get(String(other.item_id));
+          if (slot) yield* toolArguments(slot, String(other.delta ?? ""));
+          break;
+        }
+        // Unknown and newer event types (keepalive, built-in tool progress, ...) carry nothing
+        // a Chat client can use; no empty chunk is sent for them.
+        break;
+      }
+
+    }
+  }
+
+  throw new DheeraError("The upstream stream ended before a terminal event (response.completed, response.incomplete or response.failed)", {
+    status: 502,
+    code: "upstream_stream_truncated",
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * The one error hierarchy of Dheera. Every error a provider, the SDK or the proxy raises is a
+ * DheeraError (or is wrapped into one by `toOpenAIError`), so callers can rely on status, type,
+ * code and param being present, exactly like the OpenAI error body.
+ */
+
+const MARKER = Symbol.for("dheera.error");
+
+export type ErrorType =
+  | "invalid_request_error"
+  | "authentication_error"
+  | "permission_error"
+  | "not_found_error"
+  | "rate_limit_error"
+  | "server_error"
+  | "api_error"
+  | "timeout_error"
+  | "api_connection_error"
+  | (string & {});
+
+export interface DheeraErrorOptions {
+  status: number;
+  type?: ErrorType;
+  code?: string | null;
+  param?: string | null;
+  /** Provider id (`azure`) when the error came from or concerns a provider. */
+  provider?: string;
+  /** The upstream's request id (`apim-request-id`, `x-request-id`), for support tickets. */
+  upstreamRequestId?: string;
+  /** Headers worth forwarding to the client (`retry-after`, `retry-after-ms`). */
+  headers?: Record<string, string>;
+  /** The upstream's own error object, kept for callers who need its extra fields. */
+  upstreamError?: unknown;
+  cause?: unknown;
+}
+
+export class DheeraError extends Error {
+  readonly [MARKER] = true;
+  readonly status: number;
+  readonly type: ErrorType;
+  readonly code: string | null;
+  readonly param: string | null;
+  readonly provider: string | undefined;
+  readonly upstreamRequestId: string | undefined;
+  readonly headers: Record<string, string>;
+  readonly upstreamError: unknown;
+
+  constructor(message: string, options: DheeraErrorOptions) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.status = options.status;
+    this.type = options.type ?? defaultTypeForStatus(options.status);
+    this.code = options.code ?? null;
+    this.param = options.param ?? null;
+    this.provider = options.provider;
+    this.upstreamRequestId = options.upstreamRequestId;
+    this.headers = options.headers ?? {};
+    this.upstreamError = options.upstreamError;
+  }
+
+  /** Works across duplicate copies of @dheera/core in one process (instanceof does not). */
+  static isInstance(value: unknown): value is DheeraError {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
+  }
+}
+
+export function defaultTypeForStatus(status: number): ErrorType {
+  // OpenAI reports auth, permission and not-found failures as invalid_request_error with a
+  // specific code (invalid_api_key, model_not_found); clients key off the status and code.
+  if (status === 429) return "rate_limit_error";
+  if (status === 504) return "timeout_error";
+  if (status === 502) return "api_connection_error";
+  if (status >= 500) return "server_error";
+  return "invalid_request_error";
+}
+
+type Opts = Omit<DheeraErrorOptions, "status"> & { status?: number };
+
+/** 400: the caller sent something we cannot act on. */
+export class InvalidRequestError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 400, type: options.type ?? "invalid_request_error" });
+  }
+}
+
+/** 401 */
+export class AuthenticationError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 401 });
+  }
+}
+
+/** 404: unknown model, response id or route. */
+export class NotFoundError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 404 });
+  }
+}
+
+/** 429 */
+export class RateLimitError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 429, type: options.type ?? "rate_limit_error" });
+  }
+}
+
+/** Any non-2xx answer of an upstream, keeping its status. */
+export class UpstreamError extends DheeraError {}
+
+/** 502: the upstream could not be reached or broke the connection. */
+export class UpstreamConnectionError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 502, type: "api_connection_error", code: options.code ?? "upstream_unreachable" });
+  }
+}
+
+/** 504: the upstream did not answer within the configured timeout. */
+export class UpstreamTimeoutError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 504, type: "timeout_error", code: options.code ?? "upstream_timeout" });
+  }
+}
+
+/** A setting is missing or wrong (no api_base, no key): a user error, reported before any request. */
+export class ConfigurationError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 400, type: options.type ?? "invalid_request_error", code: options.code ?? "configuration_error" });
+  }
+}
+
+/** The model prefix names a provider whose package is not installed. */
+export class ProviderNotInstalledError extends DheeraError {
+  readonly packageName: string;
+  constructor(provider: string, packageName: string, options: Opts = {}) {
+    super(`Provider "${provider}" is not installed. Run: npm install ${packageName}`, {
+      ...options,
+      status: options.status ?? 400,
+      code: "provider_not_installed",
+      param: options.param ?? "model",
+      provider,
+    });
+    this.packageName = packageName;
+  }
+}
+
+/** An operation the deployment does not serve (a chat-only provider asked for responses). */
+export class UnsupportedOperationError extends DheeraError {
+  constructor(message: string, options: Opts = {}) {
+    super(message, { ...options, status: options.status ?? 400, code: options.code ?? "unsupported_operation" });
+  }
+}

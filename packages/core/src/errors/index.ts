@@ -1,0 +1,2 @@
+export * from "./dheera-error.js";
+export * from "./to-openai-error.js";

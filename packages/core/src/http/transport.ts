@@ -1,0 +1,31 @@
+/**
+ * The seam between Dheera and the network. Providers never call fetch or undici directly; they
+ * hand an UpstreamRequest to a Transport. The default transport is undici's `request()` on a
+ * shared keep-alive Agent (fastest path in Node); `fetchTransport` serves runtimes and tests that
+ * work with `fetch` (msw only intercepts global fetch, see mswjs/msw#2165).
+ */
+
+export type HttpMethod = "GET" | "POST" | "DELETE";
+
+export interface UpstreamRequest {
+  method: HttpMethod;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal?: AbortSignal;
+  /** Overall time allowed for headers to arrive and between body chunks, in ms. */
+  timeoutMs?: number;
+}
+
+export interface UpstreamResponse {
+  status: number;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  /** The body as it arrives; consume it once (or call `text()` / `dump()`). */
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  /** Discard the body so the connection can be reused. */
+  dump(): Promise<void>;
+}
+
+export type Transport = (request: UpstreamRequest) => Promise<UpstreamResponse>;

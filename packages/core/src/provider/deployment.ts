@@ -1,0 +1,68 @@
+import type { WireStream } from "../sse/wire-stream.js";
+import type { ResponsesCreateRequest } from "../wire/responses-request.js";
+import type { ResponseObject, DeletedResponse, InputItemList } from "../wire/response-object.js";
+import type { ResponseStreamEvent } from "../wire/responses-stream-events.js";
+import type { ChatCompletionRequest } from "../wire/chat-request.js";
+import type { ChatCompletion, ChatCompletionChunk } from "../wire/chat-completion.js";
+
+/** Per-call options every operation accepts. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Extra headers for the upstream (never logged). */
+  headers?: Record<string, string>;
+  /** Overrides the deployment's timeout for this call, ms. */
+  timeoutMs?: number;
+}
+
+/** What every operation answers besides its body. */
+export interface WireMeta {
+  status: number;
+  /** Upstream headers worth showing a caller (request ids, rate limits); lower-cased. */
+  headers: Record<string, string>;
+  /** The upstream's request id, when it sent one. */
+  upstreamRequestId?: string;
+}
+
+export interface WireResult<T> extends WireMeta {
+  body: T;
+}
+
+export interface WireStreamResult<E> extends WireMeta {
+  stream: WireStream<E>;
+}
+
+export type QueryParams = Record<string, string | string[] | undefined>;
+
+/** The Responses API, in its wire format. */
+export interface ResponsesOperations {
+  create(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<ResponseObject>>;
+  stream(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireStreamResult<ResponseStreamEvent>>;
+  retrieve(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<ResponseObject>>;
+  delete(id: string, options?: CallOptions): Promise<WireResult<DeletedResponse>>;
+  cancel(id: string, options?: CallOptions): Promise<WireResult<ResponseObject>>;
+  listInputItems(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<InputItemList>>;
+}
+
+/** Chat Completions, in its wire format. */
+export interface ChatOperations {
+  create(request: ChatCompletionRequest, options?: CallOptions): Promise<WireResult<ChatCompletion>>;
+  stream(request: ChatCompletionRequest, options?: CallOptions): Promise<WireStreamResult<ChatCompletionChunk>>;
+}
+
+/**
+ * A model reference resolved with its settings: the thing that actually serves requests.
+ * A deployment serves `responses`, `chat` or both; which one is native and which goes through a
+ * transform is the provider's business, visible only in `native`.
+ */
+export interface Deployment {
+  /** Provider id, e.g. `azure`. */
+  readonly provider: string;
+  /** The upstream deployment/model name, e.g. `o1-pro`. */
+  readonly name: string;
+  /** Where requests go, without credentials or query: safe to log. */
+  readonly apiBase: string;
+  /** Which operations reach the upstream in their own format (no transform). */
+  readonly native: { responses: boolean; chat: boolean };
+  readonly responses?: ResponsesOperations;
+  readonly chat?: ChatOperations;
+}

@@ -1,0 +1,120 @@
+import { decodeSse, tapSse } from "./sse-decoder.js";
+import { encodeSseMessage, type SseMessage } from "./sse-message.js";
+
+/** How a wire format frames its events as SSE (Responses: named events; Chat: data + [DONE]). */
+export interface SseFraming<E> {
+  encode(event: E): SseMessage;
+  /** Sent after the last event, e.g. `data: [DONE]` for Chat Completions. */
+  trailer?: SseMessage;
+}
+
+export interface ToSseOptions {
+  /** Called for every message sent, to read usage or ids on the side. */
+  onMessage?: (message: SseMessage) => void;
+}
+
+/**
+ * A stream of wire-format events that can be consumed either as parsed events (the SDK) or as
+ * SSE bytes (the proxy). A native stream keeps the upstream's bytes untouched; a transformed one
+ * encodes its events. Breaking out of iteration or calling `abort()` cancels the upstream request.
+ */
+export class WireStream<E> implements AsyncIterable<E> {
+  #consumed = false;
+
+  private constructor(
+    private readonly source:
+      | { kind: "bytes"; body: AsyncIterable<Uint8Array> }
+      | { kind: "events"; events: AsyncIterable<E>; framing: SseFraming<E> },
+    private readonly abortUpstream: (reason?: unknown) => void,
+  ) {}
+
+  /** Wraps an upstream SSE body that is already in this wire format. */
+  static fromSse<E>(body: AsyncIterable<Uint8Array>, abort: (reason?: unknown) => void): WireStream<E> {
+    return new WireStream<E>({ kind: "bytes", body }, abort);
+  }
+
+  /** Wraps events produced here (by a transform). */
+  static fromEvents<E>(events: AsyncIterable<E>, framing: SseFraming<E>, abort: (reason?: unknown) => void): WireStream<E> {
+    return new WireStream<E>({ kind: "events", events, framing }, abort);
+  }
+
+  /** Cancels the upstream request; iteration ends with an AbortError. */
+  abort(reason?: unknown): void {
+    this.abortUpstream(reason);
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<E> {
+    return this.#guarded(this.#events());
+  }
+
+  /** SSE bytes for a client; the upstream's own bytes when the stream is native. */
+  toSse(options: ToSseOptions = {}): AsyncIterable<Uint8Array> {
+    return this.#guarded(this.#bytes(options));
+  }
+
+  async *#events(): AsyncGenerator<E> {
+    if (this.source.kind === "events") {
+      yield* this.source.events;
+      return;
+    }
+    for await (const message of decodeSse(this.source.body)) {
+      if (message.data.startsWith("[DONE]")) return;
+      yield JSON.parse(message.data) as E;
+    }
+  }
+
+  async *#bytes({ onMessage }: ToSseOptions): AsyncGenerator<Uint8Array> {
+    if (this.source.kind === "bytes") {
+      yield* onMessage ? tapSse(this.source.body, onMessage) : this.source.body;
+      return;
+    }
+    const { framing } = this.source;
+    for await (const event of this.source.events) {
+      const message = framing.encode(event);
+      onMessage?.(message);
+      yield encodeSseMessage(message);
+    }
+    if (framing.trailer) {
+      onMessage?.(framing.trailer);
+      yield encodeSseMessage(framing.trailer);
+    }
+  }
+
+  /**
+   * One consumer only; an early exit by that consumer aborts the upstream. Written as a plain
+   * iterator rather than a generator so that `return()` before the first `next()` (a client that
+   * disconnects before the first byte) still reaches the upstream: a generator that never
+   * started would skip its `finally`.
+   */
+  #guarded<T>(gen: AsyncGenerator<T>): AsyncIterableIterator<T> {
+    if (this.#consumed) throw new Error("This stream has already been consumed.");
+    this.#consumed = true;
+    const abort = this.abortUpstream;
+    let settled = false;
+    const stopEarly = () => {
+      if (settled) return;
+      settled = true;
+      abort(new DOMException("The stream consumer stopped early.", "AbortError"));
+    };
+    return {
+      async next() {
+        try {
+          const result = await gen.next();
+          if (result.done) settled = true;
+          return result;
+        } catch (err) {
+          stopEarly();
+          throw err;
+        }
+      },
+      async return(value?: unknown) {
+        stopEarly();
+        await gen.return(undefined);
+        return { done: true, value: value as T };
+      },
+      [Symbol.asyncIterator]() {
+        return this;
+      },
+    };
+  }
+}

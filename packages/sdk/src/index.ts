@@ -1,0 +1,37 @@
+import { createDheera } from "./dheera-client.js";
+
+export { createDheera, type Dheera, type DheeraOptions } from "./dheera-client.js";
+export { callMetadata, type CallMetadata } from "./call-metadata.js";
+export { ResponseStream } from "./responses/response-stream.js";
+export type { DheeraResponse, ResponsesParams, SdkCallOptions } from "./responses/responses.js";
+export type { StoredResponseParams } from "./responses/stored-responses.js";
+export type { CompletionParams, ChatCompletionStream } from "./completion/completion.js";
+export {
+  DheeraError,
+  InvalidRequestError,
+  AuthenticationError,
+  NotFoundError,
+  RateLimitError,
+  UpstreamError,
+  UpstreamConnectionError,
+  UpstreamTimeoutError,
+  ConfigurationError,
+  ProviderNotInstalledError,
+  UnsupportedOperationError,
+  fetchTransport,
+  undiciTransport,
+} from "@dheera/core";
+
+const shared = createDheera();
+
+/** Creates a model response (Responses API). `stream: true` returns an async iterable of events. */
+export const responses = shared.responses;
+/** Creates a chat completion (Chat Completions API). `stream: true` returns an async iterable of chunks. */
+export const completion = shared.completion;
+/** Retrieves a stored response: pass `response_id` and the `model` + settings that created it. */
+export const retrieveResponse = shared.retrieveResponse;
+export const deleteResponse = shared.deleteResponse;
+export const cancelResponse = shared.cancelResponse;
+export const listInputItems = shared.listInputItems;
+/** Registers a provider plugin on the shared instance. */
+export const registerProvider = shared.registerProvider;

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# README's first command: install, build, and run the quickstart (real Azure when AZURE_API_KEY
+# and AZURE_API_BASE are set, the bundled Azure emulator otherwise).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/pnpm.sh
+pnpm install --frozen-lockfile
+pnpm turbo run build --output-logs=errors-only
+pnpm start
