@@ -14,7 +14,8 @@ const tsx = path.join(here, "../node_modules/.bin/tsx");
 
 describe("packed tarballs installed with plain npm", () => {
   let dir: string;
-  let emulator: { url: string; close(): Promise<void> };
+  const azure = createAzureEmulator();
+  let emulator: Awaited<ReturnType<typeof azure.listen>>;
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "dheera-install-"));
@@ -28,7 +29,7 @@ describe("packed tarballs installed with plain npm", () => {
     await writeFile(path.join(project, "package.json"), JSON.stringify({ name: "user-project", private: true, type: "module" }));
     await run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs], { cwd: project });
     await copyFile(path.join(here, "../fixtures/seed-snippets.ts"), path.join(project, "seed-snippets.ts"));
-    emulator = await createAzureEmulator().listen();
+    emulator = await azure.listen();
   });
 
   afterAll(async () => {
@@ -54,7 +55,11 @@ describe("packed tarballs installed with plain npm", () => {
     expect(lines["codex-stream"]!.events as number).toBeGreaterThan(5);
     expect(lines["completion-bridge"]).toMatchObject({ object: "chat.completion", finish: "stop" });
     expect(lines["completion-bridge"]!.content).toMatch(/Hello world/);
-    // The emulator saw the v1 route for api_version "preview" and the classic one otherwise.
+    // api_version "preview" took the v1 route, the dated version the classic one.
+    const paths = azure.requests.map((r) => `${r.method} ${r.path}`);
+    expect(paths).toContain("POST /openai/v1/responses");
+    expect(paths).toContain("POST /openai/responses");
+    expect(azure.requests.every((r) => r.authOk)).toBe(true);
   });
 
   it("fails with the install hint when the provider package is missing", async () => {
