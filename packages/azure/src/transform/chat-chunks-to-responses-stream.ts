@@ -13,6 +13,7 @@ import {
   type ItemStatus,
   type ResponsesEchoContext,
 } from "./response-object-builder.js";
+import { type Loose } from "./loose.js";
 
 /**
  * chat.completion.chunk stream -> Responses stream events, in the exact order OpenAI emits them:
@@ -21,8 +22,6 @@ import {
  * sequential, never interleaved (openai-node's accumulator indexes into them), and
  * sequence_number counts every event from 0. Chat's reasoning_content becomes a reasoning item.
  */
-
-type Loose = Record<string, unknown>;
 
 interface CallState {
   kind: "call";

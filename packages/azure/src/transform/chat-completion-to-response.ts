@@ -13,13 +13,12 @@ import {
   type ItemStatus,
   type ResponsesEchoContext,
 } from "./response-object-builder.js";
+import { type Loose } from "./loose.js";
 
 /**
  * chat.completion -> Response object. Output order is the order a model produces: reasoning,
  * then the message (text, refusal), then one function_call item per tool call.
  */
-
-type Loose = Record<string, unknown>;
 
 export function chatCompletionToResponse(completion: ChatCompletion, context: ResponsesEchoContext): ResponseObject {
   if (completion.choices.length > 1) context.warn?.(`Only the first of ${completion.choices.length} choices was returned; Responses has no "n"`);

@@ -253,6 +253,12 @@ describe("chatToResponsesRequest: parameters", () => {
     expect(out).not.toHaveProperty("max_tokens");
   });
 
+  test("a token limit below the Responses minimum of 16 is raised to 16 with a warning", () => {
+    const { out, warnings } = convert({ max_tokens: 5 });
+    expect(out.max_output_tokens).toBe(16);
+    expect(warnings).toEqual([expect.stringContaining("raised to 16")]);
+  });
+
   test("max_completion_tokens wins over a different max_tokens, with a warning", () => {
     const { out, warnings } = convert({ max_tokens: 300, max_completion_tokens: 500 });
     expect(out.max_output_tokens).toBe(500);

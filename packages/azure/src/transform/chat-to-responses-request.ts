@@ -15,6 +15,7 @@ import type {
 } from "@dheera/core";
 import { syntheticCallId } from "./ids.js";
 import { chatAssistantPartToOutputPart, chatPartToInputPart } from "./map-content-parts.js";
+import { isObject, isSet, type Loose, type Warn } from "./loose.js";
 
 /**
  * Chat Completions request -> Responses request (serving chat clients from a Responses
@@ -22,11 +23,7 @@ import { chatAssistantPartToOutputPart, chatPartToInputPart } from "./map-conten
  * with a warning naming it; nothing disappears silently. Unknown top-level fields pass through.
  */
 
-type Loose = Record<string, unknown>;
-type Warn = (message: string) => void;
-
-const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
-const isSet = (value: unknown): boolean => value !== undefined && value !== null;
+const MIN_OUTPUT_TOKENS = 16;
 
 /** Keys this file maps itself; everything else is passed through or in UNSUPPORTED. */
 const MAPPED = new Set([
@@ -92,7 +89,16 @@ export function chatToResponsesRequest(request: ChatCompletionRequest, context: 
   if (isSet(request.max_completion_tokens) && isSet(request.max_tokens) && request.max_tokens !== request.max_completion_tokens) {
     warn(`Parameter "max_tokens" was ignored in favour of "max_completion_tokens"`);
   }
-  if (isSet(maxTokens)) out.max_output_tokens = maxTokens;
+  if (isSet(maxTokens)) {
+    // The Responses API rejects a budget below 16 tokens that Chat accepts; raising it keeps a
+    // chat client's small limit working instead of turning it into a 400.
+    if (typeof maxTokens === "number" && maxTokens < MIN_OUTPUT_TOKENS) {
+      warn(`max_tokens ${maxTokens} was raised to ${MIN_OUTPUT_TOKENS}, the Responses API's minimum for max_output_tokens`);
+      out.max_output_tokens = MIN_OUTPUT_TOKENS;
+    } else {
+      out.max_output_tokens = maxTokens;
+    }
+  }
 
   const reasoning = isObject(request.reasoning) ? { ...request.reasoning } : {};
   if (isSet(request.reasoning_effort)) reasoning.effort = request.reasoning_effort;

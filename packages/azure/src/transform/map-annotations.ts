@@ -1,10 +1,9 @@
+import { type Loose } from "./loose.js";
 /**
  * Output-text annotations between the formats. Responses is flat
  * (`{type:"url_citation", start_index, end_index, title, url}`); Chat nests the same fields
  * under `url_citation`. Other annotation types (file citations) have no Chat form and pass through.
  */
-
-type Loose = Record<string, unknown>;
 
 function isObject(value: unknown): value is Loose {
   return typeof value === "object" && value !== null;

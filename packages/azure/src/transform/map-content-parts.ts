@@ -1,4 +1,5 @@
 import type { ChatContentPart, InputContentPart } from "@dheera/core";
+import { type Loose, type Warn } from "./loose.js";
 
 /**
  * Content parts between the formats: Chat nests (`image_url:{url, detail}`, `file:{...}`),
@@ -6,9 +7,6 @@ import type { ChatContentPart, InputContentPart } from "@dheera/core";
  * defines are copied, because the Responses API rejects unknown keys inside a part. Part types
  * neither format maps (a newer one) pass through unchanged rather than vanish.
  */
-
-type Warn = (message: string) => void;
-type Loose = Record<string, unknown>;
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 

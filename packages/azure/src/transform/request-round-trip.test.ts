@@ -11,7 +11,7 @@ import { responsesToChatRequest } from "./responses-to-chat-request.js";
  *    (Responses has one `instructions`);
  *  - a function tool without `strict` comes back with `strict: false` (made explicit because
  *    Responses defaults to strict);
- *  - `max_tokens` comes back as `max_completion_tokens`.
+ *  - `max_tokens` comes back as `max_completion_tokens` (limits start at 16, the Responses minimum; smaller ones are raised, see the request tests).
  * Everything else is preserved exactly: message order, roles, user text (string or text parts),
  * assistant text, assistant tool calls (id, name, arguments) and their pairing with text in one
  * turn, tool results, tools, tool_choice, response_format, reasoning_effort, and no warnings.
@@ -96,7 +96,7 @@ const request = fc.record(
     tools: fc.array(tool, { maxLength: 3 }),
     tool_choice: toolChoice,
     response_format: responseFormat,
-    limit: fc.record({ key: fc.constantFrom("max_completion_tokens", "max_tokens"), value: fc.integer({ min: 1, max: 100_000 }) }),
+    limit: fc.record({ key: fc.constantFrom("max_completion_tokens", "max_tokens"), value: fc.integer({ min: 16, max: 100_000 }) }),
     reasoning_effort: fc.constantFrom("minimal", "low", "medium", "high"),
     temperature: fc.double({ min: 0, max: 2, noNaN: true }),
   },

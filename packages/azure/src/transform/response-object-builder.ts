@@ -1,5 +1,6 @@
 import type { ChatToolCall, OutputItem, ResponseObject, ResponsesCreateRequest, ResponseUsage, TransformContext } from "@dheera/core";
 import { functionCallItemId } from "./ids.js";
+import { type Loose } from "./loose.js";
 
 /**
  * Builds Response objects and their output items for the Responses-over-Chat direction. The
@@ -7,8 +8,6 @@ import { functionCallItemId } from "./ids.js";
  * field. Fields Chat does not answer are echoed from the request with OpenAI's defaults, because
  * SDKs (openai-node, the AI SDK) read them from every Response.
  */
-
-type Loose = Record<string, unknown>;
 
 /** The transform context plus the client's request, which the Response echoes. */
 export interface ResponsesEchoContext extends TransformContext {

@@ -13,6 +13,7 @@ import { responseAnnotationToChat } from "./map-annotations.js";
 import { finishReasonFromResponse } from "./map-finish-reason.js";
 import { responseUsageToChatUsage } from "./map-usage.js";
 import { collectOutput, contentFiltersToChat, throwIfFailed } from "./responses-to-chat-completion.js";
+import { isObject, type Loose } from "./loose.js";
 
 /**
  * Responses stream events -> chat.completion.chunk stream. Fixes what the Python original got
@@ -22,10 +23,7 @@ import { collectOutput, contentFiltersToChat, throwIfFailed } from "./responses-
  * numbers, and a stream that stops without a terminal event is an error, not a quiet success.
  */
 
-type Loose = Record<string, unknown>;
 type Delta = ChatCompletionChunk["choices"][number]["delta"];
-
-const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Status for an upstream `error` event: the client's SDK maps it to an error class. */
 function statusForStreamError(code: string | null | undefined, type: string | null | undefined): number {

@@ -3,16 +3,13 @@ import { chatCompletionIdFromResponseId } from "./ids.js";
 import { responseAnnotationToChat } from "./map-annotations.js";
 import { finishReasonFromResponse } from "./map-finish-reason.js";
 import { responseUsageToChatUsage } from "./map-usage.js";
+import { isObject, type Loose } from "./loose.js";
 
 /**
  * Response object -> chat.completion. One choice carries the whole answer: all message text,
  * all function calls, the reasoning summary. (The Python original made one choice per content
  * part and per call, which Chat clients read as n>1 alternatives.)
  */
-
-type Loose = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The parts of a Response's output a Chat message is made of. */
 export interface CollectedOutput {

@@ -14,18 +14,13 @@ import type {
   TransformContext,
 } from "@dheera/core";
 import { inputPartToChatPart } from "./map-content-parts.js";
+import { isObject, isSet, type Loose, type Warn } from "./loose.js";
 
 /**
  * Responses request -> Chat Completions request (serving Responses clients from a chat-only
  * upstream). What Chat cannot express (server-side state, built-in tools, reasoning replay)
  * is dropped with a warning naming it; unknown top-level fields pass through.
  */
-
-type Loose = Record<string, unknown>;
-type Warn = (message: string) => void;
-
-const isObject = (value: unknown): value is Loose => typeof value === "object" && value !== null && !Array.isArray(value);
-const isSet = (value: unknown): boolean => value !== undefined && value !== null;
 
 const MAPPED = new Set([
   "input",
