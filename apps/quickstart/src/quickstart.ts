@@ -26,7 +26,7 @@ try {
 
   process.stdout.write("responses({ stream: true }): ");
   for await (const event of await responses({ model: `azure/${deployment}`, input: "Tell me a three sentence bedtime story about a unicorn.", stream: true })) {
-    if (event.type === "response.output_text.delta") process.stdout.write((event as { delta: string }).delta);
+    if (event.type === "response.output_text.delta") process.stdout.write(event.delta);
   }
   process.stdout.write("\n");
 

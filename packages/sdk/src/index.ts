@@ -3,7 +3,7 @@ import { createDheera } from "./dheera-client.js";
 export { createDheera, type Dheera, type DheeraOptions } from "./dheera-client.js";
 export { callMetadata, type CallMetadata } from "./call-metadata.js";
 export { ResponseStream } from "./responses/response-stream.js";
-export type { DheeraResponse, ResponsesParams, SdkCallOptions } from "./responses/responses.js";
+export type { DheeraResponse, ResponsesParams, SdkCallOptions, StreamEvent } from "./responses/responses.js";
 export type { StoredResponseParams } from "./responses/stored-responses.js";
 export type { CompletionParams, ChatCompletionStream } from "./completion/completion.js";
 export {

@@ -41,7 +41,7 @@ describe("responses()", () => {
     const types: string[] = [];
     for await (const event of stream) {
       types.push(event.type);
-      if (event.type === "response.output_text.delta") text += (event as { delta: string }).delta;
+      if (event.type === "response.output_text.delta") text += event.delta;
     }
     expect(types[0]).toBe("response.created");
     expect(types.at(-1)).toBe("response.completed");

@@ -4,7 +4,8 @@ import {
   responsesCreateRequestSchema,
   type Deployment,
   type ResponseObject,
-  type ResponseStreamEvent,
+  type WireStream,
+  type KnownResponseStreamEvent,
   type ResponsesOperations,
 } from "@dheera/core";
 import { attachMetadata, type CallMetadata } from "../call-metadata.js";
@@ -58,11 +59,18 @@ export function outputText(response: ResponseObject): string {
   return text;
 }
 
+/**
+ * Stream events typed as the known union so `event.type === "response.output_text.delta"`
+ * narrows to its fields. Event types newer than this package still arrive at run time (they are
+ * carried, not dropped); handle them in a `default:` branch.
+ */
+export type StreamEvent = KnownResponseStreamEvent;
+
 export function createResponses(resolve: DeploymentResolver) {
-  function responses(params: ResponsesParams & { stream: true }): Promise<ResponseStream<ResponseStreamEvent>>;
+  function responses(params: ResponsesParams & { stream: true }): Promise<ResponseStream<StreamEvent>>;
   function responses(params: ResponsesParams & { stream?: false | null }): Promise<DheeraResponse>;
-  function responses(params: ResponsesParams): Promise<DheeraResponse | ResponseStream<ResponseStreamEvent>>;
-  async function responses(params: ResponsesParams): Promise<DheeraResponse | ResponseStream<ResponseStreamEvent>> {
+  function responses(params: ResponsesParams): Promise<DheeraResponse | ResponseStream<StreamEvent>>;
+  async function responses(params: ResponsesParams): Promise<DheeraResponse | ResponseStream<StreamEvent>> {
     const started = performance.now();
     const { deployment, body } = await resolve(params, SDK_ONLY_KEYS);
     const request = parseWireRequest(responsesCreateRequestSchema, body);
@@ -70,7 +78,7 @@ export function createResponses(resolve: DeploymentResolver) {
     const options = params.signal ? { signal: params.signal } : {};
     if (params.stream) {
       const result = await ops.stream(request, options);
-      const stream: ResponseStream = new ResponseStream(result.stream, () => {
+      const stream = new ResponseStream<StreamEvent>(result.stream as WireStream<StreamEvent>, () => {
         attachMetadata(stream, metadataOf(deployment, result, started));
       }, params.signal);
       return attachMetadata(stream, metadataOf(deployment, result, started));
