@@ -19,6 +19,7 @@ export {
   ProviderNotInstalledError,
   UnsupportedOperationError,
   fetchTransport,
+  setDefaultTransport,
   undiciTransport,
 } from "@dheera/core";
 
