@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# README's first command: install, build, and run the quickstart (real Azure when AZURE_API_KEY
-# and AZURE_API_BASE are set, the bundled Azure emulator otherwise).
+# README's first command: install, build, and start the dheera_ai proxy on port 4000 with
+# packages/proxy/examples/config.yaml (real Azure when AZURE_API_KEY and AZURE_API_BASE are set,
+# the bundled Azure emulator otherwise).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/pnpm.sh

@@ -216,3 +216,19 @@ describe("azure provider over a real loopback connection (undici)", () => {
     expect(err.message).toContain("127.0.0.1:9");
   });
 });
+
+describe("an api_version older than the Responses API", () => {
+  it("explains Azure's 404 instead of leaving a bare Resource not found", async () => {
+    const d = deploy("azure/o1-pro", { api_version: "2023-03-15-preview" });
+    const err = (await d.responses!.create({ model: "o1-pro", input: "hi" }).catch((e: unknown) => e)) as DheeraError;
+    expect(err.status).toBe(404);
+    expect(err.message).toMatch(/Resource not found.*2023-03-15-preview predates Azure's Responses API.*2025-03-01-preview/);
+    expect(err.param).toBe("api_version");
+  });
+
+  it("leaves chat on the same old version alone", async () => {
+    const d = deploy("azure/gpt-4o", { api_version: "2024-10-21" });
+    const { body } = await d.chat!.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    expect(body.object).toBe("chat.completion");
+  });
+});

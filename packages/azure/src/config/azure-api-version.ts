@@ -48,3 +48,15 @@ export function classifyApiVersion(value: string): ClassifiedApiVersion {
     { param: "api_version", provider: "azure" },
   );
 }
+
+/** The first dated api-version whose classic surface serves the Responses API. */
+export const FIRST_RESPONSES_API_VERSION = "2025-03-01-preview";
+
+/**
+ * Whether a dated api-version predates the Responses API, so Azure will answer 404 "Resource
+ * not found" on `/openai/responses`. ISO dates compare correctly as strings; `-preview` of the
+ * same day counts as that day.
+ */
+export function predatesResponsesApi(version: string): boolean {
+  return isDatedApiVersion(version) && version.slice(0, 10) < FIRST_RESPONSES_API_VERSION.slice(0, 10);
+}

@@ -8,10 +8,12 @@ import {
 } from "@dheera/core";
 import type { AzureUrls } from "../config/azure-url.js";
 import type { AzureClient } from "./azure-client.js";
+import { responsesVersionHint } from "./responses-version-hint.js";
 
 /** The Responses API on Azure: the request flows through untouched but for `model` = deployment. */
 export function azureResponsesOperations(client: AzureClient, urls: AzureUrls, deployment: string): ResponsesOperations {
-  return {
+  const hint = responsesVersionHint(urls);
+  const ops: ResponsesOperations = {
     create: (request, options) =>
       client.json("POST", urls.responses, { ...request, model: deployment, stream: false }, responseObjectSchema, options),
 
@@ -29,5 +31,17 @@ export function azureResponsesOperations(client: AzureClient, urls: AzureUrls, d
 
     listInputItems: (id, query, options) =>
       client.json("GET", urls.inputItems(id, query), undefined, inputItemListSchema, options),
+  };
+  return hint ? withHint(ops, hint) : ops;
+}
+
+function withHint(ops: ResponsesOperations, hint: (error: unknown) => never): ResponsesOperations {
+  return {
+    create: (...a) => ops.create(...a).catch(hint),
+    stream: (...a) => ops.stream(...a).catch(hint),
+    retrieve: (...a) => ops.retrieve(...a).catch(hint),
+    delete: (...a) => ops.delete(...a).catch(hint),
+    cancel: (...a) => ops.cancel(...a).catch(hint),
+    listInputItems: (...a) => ops.listInputItems(...a).catch(hint),
   };
 }

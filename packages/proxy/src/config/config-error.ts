@@ -1,0 +1,38 @@
+/** Config problems, each pointing at the file, line and key a user has to fix. */
+
+export type ConfigPath = readonly (string | number)[];
+
+export interface ConfigIssue {
+  path: ConfigPath;
+  message: string;
+  /** 1-based line in the config file, when known. */
+  line?: number;
+}
+
+/** `model_list[0].dheera_ai_params.api_bse` */
+export function formatConfigPath(path: ConfigPath): string {
+  let out = "";
+  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? key : `.${key}`;
+  return out || "(root)";
+}
+
+/**
+ * Thrown at start-up when the config cannot be used. Its message lists every issue as
+ * `config.yaml:7: model_list[0].dheera_ai_params.api_bse: unknown key`, one per line.
+ */
+export class ConfigError extends Error {
+  readonly issues: readonly ConfigIssue[];
+  readonly file: string | undefined;
+
+  constructor(issues: readonly ConfigIssue[], file?: string) {
+    super(issues.map((issue) => formatIssue(issue, file)).join("\n"));
+    this.name = "ConfigError";
+    this.issues = issues;
+    this.file = file;
+  }
+}
+
+function formatIssue(issue: ConfigIssue, file: string | undefined): string {
+  const where = file === undefined ? "" : issue.line === undefined ? `${file}: ` : `${file}:${issue.line}: `;
+  return `${where}${issue.path.length > 0 ? `${formatConfigPath(issue.path)}: ` : ""}${issue.message}`;
+}

@@ -1,0 +1,10 @@
+/** @dheera/proxy: the `dheera_ai` OpenAI-compatible gateway, also usable in-process. */
+export { createProxy, type CreateProxyOptions, type DheeraProxy, type ListenAddress } from "./server/create-proxy.js";
+export { startProxy, exitOnSignals, type StartProxyOptions, type StartedProxy } from "./server/start-proxy.js";
+export { loadConfigFile, parseConfigText, validateConfig, type LoadedConfig, type Env } from "./config/load-config.js";
+export { ConfigError, formatConfigPath, type ConfigIssue, type ConfigPath } from "./config/config-error.js";
+export { proxyConfigSchema, type ProxyConfig, type ModelEntry, type GeneralSettings } from "./config/config-schema.js";
+export { encodeResponseId, decodeResponseId, type DecodedResponseId } from "./routing/response-id.js";
+export { deploymentKey } from "./routing/deployment-key.js";
+export { createLogger, type Logger } from "./logging/logger.js";
+export { VERSION } from "./version.js";

@@ -1,0 +1,73 @@
+import { parseWireRequest, responsesCreateRequestSchema, type ResponseObject } from "@dheera/core";
+import { readJsonBody, sendJson } from "../server/http-io.js";
+import type { RouteHandler } from "../server/route-table.js";
+import type { ProxyServices } from "../server/services.js";
+import { ResponsesRelay } from "../streaming/responses-relay.js";
+import { pipeSse } from "../streaming/pipe-sse.js";
+import { deploymentLabel } from "./deployment-label.js";
+import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
+
+/** `POST /v1/responses`: native pass-through to the deployment, JSON or SSE. */
+export function responsesCreate(s: ProxyServices): RouteHandler {
+  return async ({ ctx, req, res }) => {
+    const body = await readJsonBody(req, res, s.bodyLimitBytes);
+    const model = (body as { model?: unknown } | null)?.model;
+    if (typeof model === "string") ctx.log.model_name = model;
+    if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, request_body: s.redact(body) }, "request body");
+    const request = parseWireRequest(responsesCreateRequestSchema, body);
+
+    // A follow-up goes where its previous response lives; the upstream sees its own id.
+    let pinned: string | undefined;
+    if (typeof request.previous_response_id === "string") {
+      const decoded = s.router.decodePrevious(request.previous_response_id);
+      if (decoded) {
+        pinned = decoded.key;
+        request.previous_response_id = decoded.upstreamId;
+      }
+    }
+
+    const target = s.router.pick(request.model, "responses", pinned);
+    const ops = target.deployment.responses!;
+    ctx.log.deployment = deploymentLabel(target);
+    ctx.log.stream = request.stream === true;
+    target.inFlight++;
+    try {
+      if (request.stream === true) {
+        const result = await ops.stream(request, { signal: ctx.signal });
+        const onAbort = () => result.stream.abort(ctx.signal.reason);
+        ctx.signal.addEventListener("abort", onAbort, { once: true });
+        res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
+        res.flushHeaders();
+        const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
+        const relay = new ResponsesRelay((id) => s.router.encode(target, id), previous);
+        const outcome = await pipeSse(res, result.stream.toSse(), relay, ctx);
+        ctx.signal.removeEventListener("abort", onAbort);
+        if (relay.usage) ctx.log.usage = relay.usage;
+        if (outcome !== "completed") ctx.log.stream_end = outcome;
+        return;
+      }
+      const result = await ops.create(request, { signal: ctx.signal });
+      const response = rewriteIds(result.body, (id) => s.router.encode(target, id));
+      if (response.usage) {
+        ctx.log.usage = { input_tokens: response.usage.input_tokens, output_tokens: response.usage.output_tokens, total_tokens: response.usage.total_tokens };
+      }
+      if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(response) }, "response body");
+      sendJson(res, 200, response, upstreamHeaders(result, ctx));
+    } finally {
+      target.inFlight--;
+    }
+  };
+}
+
+/**
+ * The response as the client must see it: with routable ids. An echoed previous_response_id
+ * names a response on the same upstream, so it is encoded with the same deployment key.
+ */
+export function rewriteIds<T extends Pick<ResponseObject, "id"> & { previous_response_id?: unknown }>(
+  response: T,
+  encode: (upstreamId: string) => string,
+): T {
+  const out = { ...response, id: encode(response.id) };
+  if (typeof out.previous_response_id === "string" && out.previous_response_id !== "") out.previous_response_id = encode(out.previous_response_id);
+  return out;
+}

@@ -1,0 +1,25 @@
+import type { Route } from "../server/route-table.js";
+import type { ProxyServices } from "../server/services.js";
+import { chatCompletions } from "./chat-completions.js";
+import { liveliness, readiness } from "./health.js";
+import { modelRoutes } from "./models.js";
+import { responsesCreate } from "./responses-create.js";
+import { responsesCancel, responsesDelete, responsesInputItems, responsesRetrieve } from "./responses-by-id.js";
+
+/** Every endpoint; the route table also serves each under `/v1` and `/openai/v1`. */
+export function proxyRoutes(s: ProxyServices, version: string): Route[] {
+  const models = modelRoutes(s);
+  return [
+    { method: "POST", pattern: "/responses", handler: responsesCreate(s) },
+    { method: "GET", pattern: "/responses/:id", handler: responsesRetrieve(s) },
+    { method: "DELETE", pattern: "/responses/:id", handler: responsesDelete(s) },
+    { method: "POST", pattern: "/responses/:id/cancel", handler: responsesCancel(s) },
+    { method: "GET", pattern: "/responses/:id/input_items", handler: responsesInputItems(s) },
+    { method: "POST", pattern: "/chat/completions", handler: chatCompletions(s) },
+    { method: "GET", pattern: "/models", handler: models.list },
+    { method: "GET", pattern: "/models/:id", handler: models.one },
+    { method: "GET", pattern: "/health/liveliness", handler: liveliness, public: true },
+    { method: "GET", pattern: "/health/liveness", handler: liveliness, public: true },
+    { method: "GET", pattern: "/health/readiness", handler: readiness(s, version), public: true },
+  ];
+}

@@ -1,0 +1,42 @@
+/**
+ * Stateless response-id routing. A response id the proxy hands out is
+ *
+ *     resp_ + base64url("dh1" NUL <deployment key> NUL <upstream id>)
+ *
+ * so it keeps the `resp_` prefix clients and tools expect, is URL-safe, and carries everything
+ * needed to route `GET/DELETE /responses/{id}`, `/cancel`, `/input_items` and
+ * `previous_response_id` back to the deployment that created it, with no shared store.
+ */
+
+const PREFIX = "resp_";
+const MARKER = "dh1\u0000";
+
+export interface DecodedResponseId {
+  deploymentKey: string;
+  upstreamId: string;
+}
+
+export function encodeResponseId(deploymentKey: string, upstreamId: string): string {
+  if (deploymentKey.includes("\u0000")) throw new TypeError("A deployment key cannot contain NUL.");
+  return PREFIX + Buffer.from(`${MARKER}${deploymentKey}\u0000${upstreamId}`, "utf8").toString("base64url");
+}
+
+/** Undefined when the id was not issued by a Dheera proxy (or was altered). */
+export function decodeResponseId(id: string): DecodedResponseId | undefined {
+  if (!id.startsWith(PREFIX)) return undefined;
+  const encoded = id.slice(PREFIX.length);
+  if (encoded.length === 0 || !/^[A-Za-z0-9_-]+$/.test(encoded)) return undefined;
+  const bytes = Buffer.from(encoded, "base64url");
+  // Node's decoder skips what it cannot read: insist on the canonical form.
+  if (bytes.toString("base64url") !== encoded) return undefined;
+  const text = bytes.toString("utf8");
+  if (!text.startsWith(MARKER)) return undefined;
+  const rest = text.slice(MARKER.length);
+  const sep = rest.indexOf("\u0000");
+  if (sep <= 0) return undefined;
+  const upstreamId = rest.slice(sep + 1);
+  if (upstreamId === "") return undefined;
+  // A lossy utf8 decode would not round-trip; such an id is not one we issued.
+  if (Buffer.from(text, "utf8").toString("base64url") !== encoded) return undefined;
+  return { deploymentKey: rest.slice(0, sep), upstreamId };
+}

@@ -1,0 +1,155 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ProviderRegistry, defaultTransport, type Transport } from "@dheera/core";
+import { createAuthenticator } from "../auth/master-key.js";
+import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
+import { createLogger, type Logger } from "../logging/logger.js";
+import { collectSecrets, createRedactor } from "../logging/redact.js";
+import { ModelRouter } from "../routing/model-router.js";
+import { resolveDeployments } from "../routing/resolve-deployments.js";
+import { proxyRoutes } from "../routes/route-list.js";
+import { VERSION } from "../version.js";
+import { answerClientError } from "./client-error.js";
+import { createInFlight, createRequestHandler } from "./request-handler.js";
+import { createRouteTable } from "./route-table.js";
+import type { ProxyServices } from "./services.js";
+
+export interface CreateProxyOptions {
+  /** Environment for `os.environ/` references, provider fallbacks and DHEERA_AI_MASTER_KEY. Default process.env. */
+  env?: Env;
+  /** Provider lookup; a registry with explicitly registered plugins skips package discovery. */
+  registry?: ProviderRegistry;
+  transport?: Transport;
+  logger?: Logger;
+  /** Adds request/response bodies (secrets redacted) to the logs. */
+  detailedDebug?: boolean;
+}
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
+export interface DheeraProxy {
+  readonly server: Server;
+  /** The request listener, for mounting in another node:http server. */
+  readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  readonly modelNames: readonly string[];
+  readonly logger: Logger;
+  /** Port 0 picks a free port; the address says which. */
+  listen(port?: number, host?: string): Promise<ListenAddress>;
+  /**
+   * Stops accepting connections, lets in-flight requests and streams finish (at most
+   * `graceMs`, default general_settings.graceful_shutdown_timeout_seconds or 10 s), then cuts
+   * what is left with an error event and closes every connection.
+   */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+const MB = 1024 * 1024;
+
+/**
+ * Builds the proxy from a config: validates it, finds each provider by model prefix, resolves
+ * every deployment once, precomputes routes, auth and model list. Throws ConfigError (naming
+ * file, line and key) when the config cannot serve.
+ */
+export async function createProxy(config: LoadedConfig | unknown, options: CreateProxyOptions = {}): Promise<DheeraProxy> {
+  const env = options.env ?? process.env;
+  const loaded = isLoaded(config) ? config : validateConfig(config, undefined, env);
+  const { general_settings: general = {}, router_settings: routerSettings = {}, dheera_ai_settings: settings = {} } = loaded.config;
+  const detailedDebug = options.detailedDebug ?? settings.detailed_debug ?? false;
+  const logger = options.logger ?? createLogger({ detailedDebug });
+
+  const registry = options.registry ?? new ProviderRegistry(searchRoots(loaded.file));
+  const deployments = await resolveDeployments(loaded, {
+    registry,
+    transport: options.transport ?? defaultTransport(),
+    env,
+    warn: (message) => logger.warn({ warning: message }, "provider warning"),
+  });
+  const router = new ModelRouter(deployments, routerSettings.routing_strategy);
+
+  const masterKey = general.master_key ?? (env.DHEERA_AI_MASTER_KEY || undefined);
+  let draining = false;
+  const services: ProxyServices = {
+    router,
+    auth: createAuthenticator(masterKey),
+    logger,
+    redact: createRedactor([...(masterKey ? [masterKey] : []), ...collectSecrets(loaded.config)]),
+    detailedDebug,
+    bodyLimitBytes: Math.round((general.max_request_body_size_mb ?? 10) * MB),
+    startedAt: Math.floor(Date.now() / 1000),
+    isDraining: () => draining,
+  };
+
+  const inFlight = createInFlight();
+  const handler = createRequestHandler(services, createRouteTable(proxyRoutes(services, VERSION)), inFlight);
+  const server = createServer(handler);
+  server.on("clientError", answerClientError);
+  const defaultGraceMs = (general.graceful_shutdown_timeout_seconds ?? 10) * 1000;
+  let closing: Promise<void> | undefined;
+
+  logger.info(
+    {
+      models: router.modelNames,
+      deployments: deployments.map((d) => ({ model_name: d.modelName, model: d.reference, api_base: d.deployment.apiBase, key: d.key })),
+      auth: services.auth.enabled ? "master_key" : "none",
+    },
+    "config loaded",
+  );
+
+  return {
+    server,
+    handler,
+    modelNames: router.modelNames,
+    logger,
+    listen(port = 4000, host = "0.0.0.0") {
+      return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, host, () => {
+          server.off("error", reject);
+          const address = server.address() as AddressInfo;
+          resolve({ host, port: address.port, url: `http://${host.includes(":") ? `[${host}]` : host}:${address.port}` });
+        });
+      });
+    },
+    shutdown(graceMs = defaultGraceMs) {
+      closing ??= (async () => {
+        draining = true;
+        const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+        server.closeIdleConnections();
+        let timer: NodeJS.Timeout | undefined;
+        const expired = new Promise<"expired">((resolve) => (timer = setTimeout(resolve, graceMs, "expired")));
+        if ((await Promise.race([inFlight.idle(), expired])) === "expired") {
+          logger.warn({ in_flight: inFlight.size, grace_ms: graceMs }, "grace period over; cutting in-flight requests");
+          inFlight.abortAll();
+          await Promise.race([inFlight.idle(), new Promise((r) => setTimeout(r, 1000).unref())]);
+        }
+        clearTimeout(timer);
+        // Everything left is an idle keep-alive connection.
+        server.closeAllConnections();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}
+
+function isLoaded(value: unknown): value is LoadedConfig {
+  return typeof value === "object" && value !== null && "config" in value && "locator" in value;
+}
+
+/**
+ * Providers are looked up from the config's folder, the working directory, the entry script's
+ * folder and, last, this package's own folder (a global install keeps provider packages beside it).
+ */
+function searchRoots(file: string | undefined): string[] {
+  const roots = [process.cwd()];
+  if (file) roots.unshift(path.dirname(path.resolve(file)));
+  if (process.argv[1]) roots.push(path.dirname(process.argv[1]));
+  roots.push(path.dirname(fileURLToPath(import.meta.url)));
+  return roots;
+}

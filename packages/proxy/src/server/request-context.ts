@@ -1,0 +1,63 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+
+/** What one request log line says (besides method, path, status and latency). */
+export interface RequestLogFields {
+  model_name?: string;
+  deployment?: string;
+  stream?: boolean;
+  usage?: { input_tokens?: number; output_tokens?: number; total_tokens?: number };
+  /** The upstream's request id, for support tickets. */
+  upstream_request_id?: string;
+  error?: { type: string; code: string | null; message: string };
+  /** How the stream ended when it did not end normally. */
+  stream_end?: "client_closed" | "upstream_failed" | "shutdown";
+}
+
+export type AbortCause = "client_closed" | "shutdown";
+
+/** Per-request state: id, timing, log fields and the signal that stops upstream work. */
+export interface RequestContext {
+  readonly id: string;
+  readonly startedAt: number;
+  readonly method: string;
+  readonly path: string;
+  readonly query: URLSearchParams;
+  /** Aborted when the client disconnects or the proxy gives up draining. Pass it to every upstream call. */
+  readonly signal: AbortSignal;
+  /** Why `signal` fired, once it has. */
+  abortCause: AbortCause | undefined;
+  abort(cause: AbortCause): void;
+  readonly log: RequestLogFields;
+}
+
+// A client-supplied id is kept when it is short and plain, so traces line up across hops.
+const CLIENT_ID = /^[A-Za-z0-9._:-]{8,128}$/;
+
+export function createRequestContext(req: IncomingMessage, res: ServerResponse): RequestContext {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const incoming = req.headers["x-request-id"];
+  const controller = new AbortController();
+  const ctx: RequestContext = {
+    id: typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll("-", "")}`,
+    startedAt: performance.now(),
+    method: req.method ?? "GET",
+    path: q === -1 ? url : url.slice(0, q),
+    query: new URLSearchParams(q === -1 ? "" : url.slice(q + 1)),
+    signal: controller.signal,
+    abortCause: undefined,
+    abort(cause) {
+      if (controller.signal.aborted) return;
+      ctx.abortCause = cause;
+      controller.abort(new DOMException(cause === "shutdown" ? "The proxy is shutting down." : "The client closed the connection.", "AbortError"));
+    },
+    log: {},
+  };
+  // 'close' before the response finished = the client went away: stop the upstream at once.
+  res.on("close", () => {
+    if (!res.writableFinished) ctx.abort("client_closed");
+  });
+  return ctx;
+}

@@ -1,0 +1,117 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { performance } from "node:perf_hooks";
+import { DheeraError, NotFoundError, isAbortError } from "@dheera/core";
+import { sendError } from "./http-io.js";
+import { createRequestContext, type RequestContext } from "./request-context.js";
+import type { RouteTable } from "./route-table.js";
+import type { ProxyServices } from "./services.js";
+
+/** Requests in flight, so a drain knows when it is done and can cut what outlives the grace period. */
+export interface InFlight {
+  readonly size: number;
+  add(ctx: RequestContext): void;
+  delete(ctx: RequestContext): void;
+  abortAll(): void;
+  /** Resolves when nothing is in flight. */
+  idle(): Promise<void>;
+}
+
+export function createInFlight(): InFlight {
+  const active = new Set<RequestContext>();
+  let waiters: (() => void)[] = [];
+  return {
+    get size() {
+      return active.size;
+    },
+    add: (ctx) => active.add(ctx),
+    delete(ctx) {
+      active.delete(ctx);
+      if (active.size === 0) {
+        const w = waiters;
+        waiters = [];
+        for (const resolve of w) resolve();
+      }
+    },
+    abortAll() {
+      for (const ctx of active) ctx.abort("shutdown");
+    },
+    idle: () => (active.size === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve))),
+  };
+}
+
+/**
+ * The one entry point for every HTTP request: request id, route lookup, auth, the handler,
+ * errors as OpenAI bodies, and one structured log line when the response is done.
+ */
+export function createRequestHandler(s: ProxyServices, table: RouteTable, inFlight: InFlight) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    const ctx = createRequestContext(req, res);
+    res.setHeader("x-request-id", ctx.id);
+    if (s.isDraining()) res.setHeader("connection", "close");
+    inFlight.add(ctx);
+    const closed = new Promise<void>((resolve) => res.once("close", resolve));
+    const handled = dispatch(s, table, ctx, req, res).catch((err: unknown) => {
+      // A handler bug after the headers went out: end what can be ended.
+      s.logger.error({ request_id: ctx.id, err: s.redact(describe(err)) }, "request handler failed");
+      if (!res.writableEnded && !res.destroyed) res.end();
+    });
+    // Done = the socket side is closed and the handler has finished its bookkeeping (usage,
+    // how a stream ended), so the log line is complete and a drain waits for both.
+    void Promise.all([closed, handled]).then(() => {
+      inFlight.delete(ctx);
+      logRequest(s, ctx, res);
+    });
+  };
+}
+
+async function dispatch(s: ProxyServices, table: RouteTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse) {
+  try {
+    const match = table.match(ctx.method, ctx.path);
+    if (match.kind === "not_found") {
+      throw new NotFoundError(`Unknown route: ${ctx.method} ${ctx.path}`, { code: "unknown_route" });
+    }
+    if (match.kind === "method_not_allowed") {
+      res.setHeader("allow", match.allow);
+      throw new DheeraError(`Method ${ctx.method} is not allowed on ${ctx.path}. Allowed: ${match.allow}.`, {
+        status: 405,
+        type: "invalid_request_error",
+        code: "method_not_allowed",
+      });
+    }
+    if (!match.route.public) s.auth.check(req.headers);
+    await match.route.handler({ ctx, req, res, params: match.params });
+  } catch (err) {
+    if (ctx.abortCause === "client_closed" && isAbortError(err)) return; // nobody left to answer
+    const shown =
+      ctx.abortCause === "shutdown" && isAbortError(err)
+        ? new DheeraError("The proxy is shutting down; the request was cut.", { status: 503, code: "proxy_shutting_down" })
+        : err;
+    if (!DheeraError.isInstance(shown)) s.logger.error({ request_id: ctx.id, err: s.redact(describe(shown)) }, "unexpected error");
+    if (res.headersSent) {
+      if (!res.writableEnded) res.end();
+      return;
+    }
+    const mapped = sendError(res, shown);
+    ctx.log.error = { type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
+  }
+}
+
+function logRequest(s: ProxyServices, ctx: RequestContext, res: ServerResponse): void {
+  const status = res.headersSent ? res.statusCode : 499;
+  const line = {
+    request_id: ctx.id,
+    method: ctx.method,
+    path: ctx.path,
+    status,
+    latency_ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+    ...ctx.log,
+  };
+  if (status >= 500) s.logger.warn(line, "request");
+  else s.logger.info(line, "request");
+}
+
+/** Name and message of an unexpected error; never its enumerable fields (request options may hold keys). */
+function describe(err: unknown): { name: string; message: string; stack?: string } {
+  if (err instanceof Error) return { name: err.name, message: err.message, ...(err.stack ? { stack: err.stack } : {}) };
+  return { name: typeof err, message: String(err) };
+}

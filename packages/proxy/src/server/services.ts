@@ -1,0 +1,18 @@
+import type { Authenticator } from "../auth/master-key.js";
+import type { Logger } from "../logging/logger.js";
+import type { ModelRouter } from "../routing/model-router.js";
+
+/** What route handlers share; built once at start-up. */
+export interface ProxyServices {
+  readonly router: ModelRouter;
+  readonly auth: Authenticator;
+  readonly logger: Logger;
+  /** Removes secrets from a value before it is logged. */
+  readonly redact: (value: unknown) => unknown;
+  readonly detailedDebug: boolean;
+  readonly bodyLimitBytes: number;
+  /** Unix seconds of start-up, the `created` of /v1/models entries. */
+  readonly startedAt: number;
+  /** True once SIGTERM started the drain (readiness answers 503). */
+  isDraining(): boolean;
+}

@@ -1,0 +1,45 @@
+import { describe, expect, it } from "vitest";
+import { createAuthenticator, presentedKey } from "../src/auth/master-key.js";
+
+const KEY = "sk-master-0123456789";
+
+describe("master key auth", () => {
+  it("accepts the key as a bearer token, api-key or x-api-key header", () => {
+    const auth = createAuthenticator(KEY);
+    expect(() => auth.check({ authorization: `Bearer ${KEY}` })).not.toThrow();
+    expect(() => auth.check({ authorization: `bearer   ${KEY}` })).not.toThrow();
+    expect(() => auth.check({ "api-key": KEY })).not.toThrow();
+    expect(() => auth.check({ "x-api-key": KEY })).not.toThrow();
+  });
+
+  it("rejects a missing key with 401 and says how to send one", () => {
+    const auth = createAuthenticator(KEY);
+    expect(() => auth.check({})).toThrow(expect.objectContaining({ status: 401, code: "missing_api_key" }));
+    expect(() => auth.check({ authorization: `Basic ${KEY}` })).toThrow(expect.objectContaining({ status: 401 }));
+  });
+
+  it("rejects a wrong key with 401 without echoing it", () => {
+    const auth = createAuthenticator(KEY);
+    for (const wrong of ["sk-wrong", `${KEY}x`, KEY.slice(0, -1), ""]) {
+      try {
+        auth.check({ authorization: `Bearer ${wrong}`, "api-key": wrong });
+        expect.unreachable();
+      } catch (err) {
+        expect(err).toMatchObject({ status: 401 });
+        if (wrong) expect((err as Error).message).not.toContain(wrong);
+      }
+    }
+  });
+
+  it("lets everything through when no master key is configured", () => {
+    const auth = createAuthenticator(undefined);
+    expect(auth.enabled).toBe(false);
+    expect(() => auth.check({})).not.toThrow();
+  });
+
+  it("prefers Authorization over api-key and x-api-key", () => {
+    expect(presentedKey({ authorization: "Bearer a", "api-key": "b", "x-api-key": "c" })).toBe("a");
+    expect(presentedKey({ "api-key": "b", "x-api-key": "c" })).toBe("b");
+    expect(presentedKey({ "x-api-key": "c" })).toBe("c");
+  });
+});

@@ -1,0 +1,162 @@
+import { ProviderRegistry, defaultTransport } from "@dheera/core";
+import azure from "@dheera/azure";
+import { describe, expect, it } from "vitest";
+import { ConfigError } from "../src/config/config-error.js";
+import { parseConfigText } from "../src/config/load-config.js";
+import { resolveDeployments } from "../src/routing/resolve-deployments.js";
+
+const registry = () => {
+  const r = new ProviderRegistry([]);
+  r.register(azure);
+  return r;
+};
+
+function errorOf(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+async function resolveText(text: string, env: Record<string, string> = {}) {
+  const loaded = parseConfigText(text, "config.yaml", env);
+  return resolveDeployments(loaded, { registry: registry(), transport: defaultTransport(), env });
+}
+
+const SEED_O1 = `model_list:
+  - model_name: o1-pro
+    dheera_ai_params:
+      model: azure/o1-pro
+      api_key: os.environ/AZURE_RESPONSES_OPENAI_API_KEY
+      api_base: https://dheera_ai8397336933.openai.azure.com/
+      api_version: 2023-03-15-preview
+`;
+
+describe("config parsing", () => {
+  it("accepts the seed's config and resolves os.environ/ references", () => {
+    const { config } = parseConfigText(SEED_O1, "config.yaml", { AZURE_RESPONSES_OPENAI_API_KEY: "k-123" });
+    expect(config.model_list[0]!.dheera_ai_params).toEqual({
+      model: "azure/o1-pro",
+      api_key: "k-123",
+      api_base: "https://dheera_ai8397336933.openai.azure.com/",
+      // YAML 1.2: a date-looking scalar stays a string
+      api_version: "2023-03-15-preview",
+    });
+  });
+
+  it("names a missing environment variable with file, line and key", () => {
+    const err = errorOf(() => parseConfigText(SEED_O1, "config.yaml", {}));
+    expect(err.message).toBe(
+      "config.yaml:5: model_list[0].dheera_ai_params.api_key: environment variable AZURE_RESPONSES_OPENAI_API_KEY is not set (referenced as os.environ/AZURE_RESPONSES_OPENAI_API_KEY)",
+    );
+  });
+
+  it("resolves os.environ/ anywhere a string may be, including the master key", () => {
+    const { config } = parseConfigText(
+      `model_list:\n  - model_name: os.environ/NAME\n    dheera_ai_params: {model: azure/x, api_key: k}\ngeneral_settings:\n  master_key: os.environ/MK\n`,
+      "c.yaml",
+      { NAME: "public-name", MK: "sk-master" },
+    );
+    expect(config.model_list[0]!.model_name).toBe("public-name");
+    expect(config.general_settings?.master_key).toBe("sk-master");
+  });
+
+  it("reports an unknown top-level or entry key at its own line", () => {
+    const err = errorOf(() =>
+      parseConfigText(`model_list:\n  - model_name: a\n    dheera_ai_params: {model: azure/a}\n    modle_info: {}\ngeneral_setings: {}\n`, "config.yaml"),
+    );
+    expect(err.message.split("\n")).toEqual([
+      "config.yaml:4: model_list[0].modle_info: unknown key",
+      "config.yaml:5: general_setings: unknown key",
+    ]);
+  });
+
+  it("reports a missing model_name and a malformed model reference", () => {
+    const err = errorOf(() => parseConfigText(`model_list:\n  - dheera_ai_params:\n      model: o1-pro\n`, "config.yaml"));
+    expect(err.message).toContain("config.yaml:2: model_list[0].model_name: required");
+    expect(err.message).toContain("config.yaml:3: model_list[0].dheera_ai_params.model: must be <provider>/<model>");
+  });
+
+  it("reports wrong types and an empty model_list", () => {
+    expect(errorOf(() => parseConfigText(`model_list: []\n`, "config.yaml")).message).toMatch(/^config\.yaml:1: model_list: needs at least one model/);
+    expect(
+      errorOf(() => parseConfigText(`model_list:\n  - model_name: 7\n    dheera_ai_params: {model: azure/a}\n`, "config.yaml")).message,
+    ).toMatch(/^config\.yaml:2: model_list\[0\]\.model_name: invalid input: expected string, received number/);
+  });
+
+  it("reports invalid YAML with its line", () => {
+    const err = errorOf(() => parseConfigText(`model_list:\n  - model_name: a\n   bad: [\n`, "config.yaml"));
+    expect(err.message).toMatch(/^config\.yaml:3: invalid YAML: /);
+  });
+
+  it("rejects duplicate model_info.id", () => {
+    const text = `model_list:\n  - model_name: a\n    dheera_ai_params: {model: azure/a}\n    model_info: {id: one}\n  - model_name: b\n    dheera_ai_params: {model: azure/b}\n    model_info:\n      id: one\n`;
+    expect(errorOf(() => parseConfigText(text, "config.yaml")).message).toBe(
+      'config.yaml:8: model_list[1].model_info.id: duplicate id "one" (also used by model_list[0])',
+    );
+  });
+});
+
+describe("provider settings (validated by the provider's own schema)", () => {
+  it("names a misspelt provider setting with file, line and key", async () => {
+    const text = `# gateway config
+model_list:
+  - model_name: o1-pro
+    dheera_ai_params:
+      model: azure/o1-pro
+      api_key: k
+      api_bse: https://x.openai.azure.com
+`;
+    await expect(resolveText(text)).rejects.toThrow(/^config\.yaml:7: model_list\[0\]\.dheera_ai_params\.api_bse: unknown key/);
+  });
+
+  it("reports a bad setting value and a provider-level problem at the right key", async () => {
+    const text = `model_list:
+  - model_name: a
+    dheera_ai_params:
+      model: azure/a
+      api_key: k
+      api_base: https://x.openai.azure.com
+      timeout: soon
+  - model_name: b
+    dheera_ai_params:
+      model: azure/b
+      api_key: k
+      api_base: https://x.openai.azure.com
+      api_version: 2025-13-01
+`;
+    const err = (await resolveText(text).catch((e: unknown) => e)) as ConfigError;
+    expect(err).toBeInstanceOf(ConfigError);
+    const lines = err.message.split("\n");
+    expect(lines[0]).toMatch(/^config\.yaml:7: model_list\[0\]\.dheera_ai_params\.timeout: invalid input: expected number/);
+    expect(lines[1]).toMatch(/^config\.yaml:13: model_list\[1\]\.dheera_ai_params\.api_version: .*api_version "2025-13-01" is not valid/);
+  });
+
+  it("reports a provider package that is not installed at the model line", async () => {
+    const text = `model_list:\n  - model_name: a\n    dheera_ai_params:\n      model: nosuchprovider/a\n`;
+    await expect(resolveText(text)).rejects.toThrow(
+      'config.yaml:4: model_list[0].dheera_ai_params.model: Provider "nosuchprovider" is not installed. Run: npm install @dheera/nosuchprovider',
+    );
+  });
+
+  it("resolves every deployment once, with a stable key per deployment", async () => {
+    const text = `model_list:
+  - model_name: gpt
+    dheera_ai_params: {model: azure/gpt-4o, api_key: k, api_base: "https://a.openai.azure.com"}
+  - model_name: gpt
+    dheera_ai_params: {model: azure/gpt-4o, api_key: k, api_base: "https://b.openai.azure.com"}
+  - model_name: pinned
+    dheera_ai_params: {model: azure/gpt-4o, api_key: k, api_base: "https://a.openai.azure.com"}
+    model_info: {id: my-stable-id}
+`;
+    const first = await resolveText(text);
+    const second = await resolveText(text);
+    expect(first.map((d) => d.key)).toEqual(second.map((d) => d.key));
+    expect(new Set(first.map((d) => d.key)).size).toBe(3);
+    expect(first[2]!.key).toBe("my-stable-id");
+    expect(first.map((d) => d.deployment.name)).toEqual(["gpt-4o", "gpt-4o", "gpt-4o"]);
+  });
+});

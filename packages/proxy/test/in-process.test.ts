@@ -1,0 +1,136 @@
+import { request } from "node:http";
+import { ProviderRegistry, WireStream, defineProvider, type ResponseObject } from "@dheera/core";
+import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createPicker } from "../src/routing/load-balancer.js";
+import { createProxy, type DheeraProxy } from "../src/server/create-proxy.js";
+import pino from "pino";
+
+/*
+ * The proxy in process with a made-up provider: nothing here knows Azure, which is the point
+ * (providers come from the registry by model prefix). Used for what is hard to provoke through
+ * an emulator: backpressure on a huge stream and the upstream's view of a client abort.
+ */
+
+const state = { pulled: 0, aborted: false };
+const CHUNK = "x".repeat(64 * 1024);
+
+const response = (id: string): ResponseObject => ({ id, object: "response", created_at: 1, model: "m", output: [], status: "completed" });
+
+const fake = defineProvider({
+  specificationVersion: "v1",
+  id: "fake",
+  settingsSchema: z.strictObject({ api_base: z.string().optional() }),
+  settingKeys: ["api_base"],
+  resolve(reference, settings) {
+    return {
+      provider: "fake",
+      name: reference.model,
+      apiBase: settings.api_base ?? "http://fake.invalid",
+      native: { responses: true, chat: false },
+      responses: {
+        create: async () => ({ status: 200, headers: {}, body: response(`resp_${reference.model}`) }),
+        async stream() {
+          state.pulled = 0;
+          state.aborted = false;
+          const encoder = new TextEncoder();
+          async function* body() {
+            yield encoder.encode(`event: response.created\ndata: ${JSON.stringify({ type: "response.created", sequence_number: 0, response: response("resp_up") })}\n\n`);
+            for (let i = 1; i <= 1000; i++) {
+              state.pulled++;
+              yield encoder.encode(`event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${i},"delta":"${CHUNK}"}\n\n`);
+              await new Promise((r) => setImmediate(r));
+            }
+          }
+          return { status: 200, headers: {}, stream: WireStream.fromSse(body(), () => (state.aborted = true)) };
+        },
+        retrieve: async (id) => ({ status: 200, headers: {}, body: response(id) }),
+        delete: async (id) => ({ status: 200, headers: {}, body: { id, object: "response", deleted: true } }),
+        cancel: async (id) => ({ status: 200, headers: {}, body: response(id) }),
+        listInputItems: async () => ({ status: 200, headers: {}, body: { object: "list", data: [], has_more: false } }),
+      },
+    };
+  },
+});
+
+let proxy: DheeraProxy | undefined;
+afterEach(async () => {
+  await proxy?.shutdown(100);
+  proxy = undefined;
+});
+
+async function start(config: unknown) {
+  const registry = new ProviderRegistry([]);
+  registry.register(fake);
+  proxy = await createProxy(config, { registry, env: {}, logger: pino({ enabled: false }) });
+  return proxy.listen(0, "127.0.0.1");
+}
+
+describe("in process, with any provider", () => {
+  it("serves a config given as an object, with ids routed by deployment", async () => {
+    const { url } = await start({ model_list: [{ model_name: "m", dheera_ai_params: { model: "fake/one" } }] });
+    const res = await fetch(`${url}/v1/responses`, { method: "POST", body: JSON.stringify({ model: "m", input: "hi" }) });
+    const body = (await res.json()) as { id: string };
+    expect(res.status).toBe(200);
+    const again = await fetch(`${url}/v1/responses/${body.id}`);
+    expect(((await again.json()) as { id: string }).id).toBe(body.id);
+  });
+
+  it("reads the upstream only as fast as the client takes the stream (backpressure), and aborts it when the client leaves", async () => {
+    const { url } = await start({ model_list: [{ model_name: "m", dheera_ai_params: { model: "fake/big" } }] });
+    await new Promise<void>((resolve, reject) => {
+      const req = request(`${url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+        res.once("data", () => {
+          res.pause();
+          setTimeout(() => {
+            // 1000 events of 64 KB are waiting; a stalled client must hold the upstream back
+            expect(state.pulled).toBeGreaterThan(0);
+            expect(state.pulled).toBeLessThan(500);
+            res.destroy();
+            setTimeout(() => {
+              expect(state.aborted).toBe(true);
+              resolve();
+            }, 100);
+          }, 400);
+        });
+      });
+      req.on("error", (err) => (state.aborted ? undefined : reject(err)));
+      req.end(JSON.stringify({ model: "m", input: "big", stream: true }));
+    });
+  });
+});
+
+describe("load balancing", () => {
+  it("least-busy picks the deployment with the fewest requests in flight", () => {
+    const pick = createPicker<{ name: string; inFlight: number }>("least-busy");
+    const a = { name: "a", inFlight: 3 };
+    const b = { name: "b", inFlight: 1 };
+    const c = { name: "c", inFlight: 2 };
+    for (let i = 0; i < 5; i++) expect(pick([a, b, c])!.name).toBe("b");
+  });
+
+  it("rotates over idle deployments, and round-robin always rotates", () => {
+    const idle = [{ name: "a", inFlight: 0 }, { name: "b", inFlight: 0 }];
+    const least = createPicker<(typeof idle)[number]>("least-busy");
+    expect([least(idle), least(idle), least(idle), least(idle)].map((d) => d!.name)).toEqual(["a", "b", "a", "b"]);
+    const rr = createPicker<(typeof idle)[number]>("round-robin");
+    const busy = [{ name: "a", inFlight: 9 }, { name: "b", inFlight: 0 }];
+    expect([rr(busy), rr(busy), rr(busy)].map((d) => d!.name)).toEqual(["a", "b", "a"]);
+  });
+});
+
+describe("malformed HTTP", () => {
+  it("answers bytes that are not HTTP with an OpenAI error body", async () => {
+    const { connect } = await import("node:net");
+    const { port } = await start({ model_list: [{ model_name: "m", dheera_ai_params: { model: "fake/one" } }] });
+    const reply = await new Promise<string>((resolve) => {
+      let out = "";
+      const socket = connect(port, "127.0.0.1", () => socket.write("NOT HTTP AT ALL\r\n\r\n"));
+      socket.setEncoding("utf8").on("data", (d: string) => (out += d));
+      socket.on("close", () => resolve(out));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+    expect(reply).toMatch(/x-request-id: req_/);
+    expect(reply).toContain('"code":"bad_http_request"');
+  });
+});

@@ -1,0 +1,163 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CUT_CONNECTION, startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
+import { parseSse, postJson } from "./helpers/sse.js";
+import { MASTER_KEY, azureModel, configYaml, killAll, spawnProxy, writeConfig, type ProxyProcess } from "./helpers/spawn-proxy.js";
+
+/* Streams that do not end the happy way: client abort, upstream failure, SIGTERM. */
+
+let emu: EmulatorServer;
+let configFile: string;
+let proxy: ProxyProcess;
+let client: OpenAI;
+const auth = { authorization: `Bearer ${MASTER_KEY}` };
+
+beforeAll(async () => {
+  // 60 ms between events: a stream takes about a second, long enough to interrupt.
+  emu = await startEmulator({ streamDelayMs: 60 });
+  configFile = writeConfig(
+    configYaml(
+      [
+        azureModel("gpt-4o", "azure/gpt-4o", emu.url),
+        azureModel("bridge", "azure/responses/gpt-4o", emu.url),
+      ].join("\n"),
+    ),
+  );
+  proxy = await spawnProxy(configFile);
+  client = new OpenAI({ baseURL: proxy.url, apiKey: MASTER_KEY, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await killAll();
+  await emu?.close();
+});
+
+async function readFirstChunk(res: Response): Promise<ReadableStreamDefaultReader<Uint8Array>> {
+  const reader = res.body!.getReader();
+  const first = await reader.read();
+  expect(first.done).toBe(false);
+  return reader;
+}
+
+describe("client abort", () => {
+  it.each([
+    ["/v1/responses", { model: "gpt-4o", input: "Tell me a story about a unicorn.", stream: true }],
+    ["/v1/chat/completions", { model: "gpt-4o", messages: [{ role: "user", content: "Tell me a story about a unicorn." }], stream: true }],
+    ["/v1/chat/completions", { model: "bridge", messages: [{ role: "user", content: "Tell me a story about a unicorn." }], stream: true }],
+  ])("aborts the upstream request at once when the client leaves %s mid-stream", async (path, body) => {
+    const before = emu.exchanges.length;
+    const controller = new AbortController();
+    const res = await fetch(`${proxy.url}${path}`, {
+      method: "POST",
+      headers: { ...auth, "content-type": "application/json" },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    await readFirstChunk(res);
+    const abortedAt = Date.now();
+    controller.abort();
+    const exchange = emu.exchanges[before]!;
+    const closed = await exchange.closed;
+    expect(closed.early).toBe(true);
+    expect(Date.now() - abortedAt).toBeLessThan(500);
+    expect(closed.chunks).toBeLessThan(10);
+  });
+
+  it("logs the aborted stream with stream_end client_closed", async () => {
+    await new Promise((r) => setTimeout(r, 300));
+    const lines = proxy.logs().filter((l) => l.msg === "request" && l.stream === true);
+    expect(lines.some((l) => l.stream_end === "client_closed")).toBe(true);
+  });
+});
+
+describe("upstream failure mid-stream", () => {
+  it("ends a Responses stream with a nested error event the openai client throws on", async () => {
+    const res = await postJson(`${proxy.url}/v1/responses`, { model: "gpt-4o", input: `hello ${CUT_CONNECTION}`, stream: true }, auth);
+    expect(res.status).toBe(200);
+    const events = parseSse(await res.text());
+    const last = events.at(-1)!;
+    expect(last.event).toBe("error");
+    const payload = JSON.parse(last.data) as { type: string; sequence_number: number; error: { message: string; type: string; code: string } };
+    expect(payload).toMatchObject({ type: "error", sequence_number: events.length - 1, error: { type: "api_connection_error" } });
+    expect(payload.error.message).toMatch(/upstream/i);
+
+    const stream = await client.responses.create({ model: "gpt-4o", input: `again ${CUT_CONNECTION}`, stream: true });
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const e of stream) seen.push(e.type);
+      })(),
+    ).rejects.toBeInstanceOf(OpenAI.APIError);
+    expect(seen[0]).toBe("response.created");
+  });
+
+  it.each([CUT_CONNECTION, "[[fail_midstream]]"])("ends a Chat stream (native and bridged) with a data-only error chunk: %s", async (trigger) => {
+    for (const model of ["gpt-4o", "bridge"]) {
+      const res = await postJson(`${proxy.url}/v1/chat/completions`, { model, messages: [{ role: "user", content: `hi ${trigger}` }], stream: true }, auth);
+      expect(res.status).toBe(200);
+      const events = parseSse(await res.text());
+      const last = events.at(-1)!;
+      expect(last.event).toBeUndefined();
+      expect(JSON.parse(last.data)).toMatchObject({ error: { message: expect.any(String), type: expect.any(String) } });
+      expect(events.some((e) => e.data === "[DONE]")).toBe(false);
+    }
+  });
+
+  it("passes an upstream's own failure events through untouched, adding nothing", async () => {
+    const res = await postJson(`${proxy.url}/v1/responses`, { model: "gpt-4o", input: "[[fail_midstream]] hi", stream: true }, auth);
+    const events = parseSse(await res.text());
+    const types = events.map((e) => e.event);
+    expect(types).toContain("response.failed");
+    expect(types.filter((t) => t === "error").length).toBeLessThanOrEqual(1);
+    expect(types.at(-1)).toBe("response.failed");
+    const final = await client.responses.stream({ model: "gpt-4o", input: "[[fail_midstream]] again" }).finalResponse().catch((e: unknown) => e);
+    // openai-node throws on the nested error event, or resolves with status failed: never hangs
+    if (final instanceof Error) expect(final).toBeInstanceOf(OpenAI.APIError);
+    else expect((final as OpenAI.Responses.Response).status).toBe("failed");
+  });
+});
+
+describe("SIGTERM", () => {
+  it("finishes the stream in flight, refuses new work, then exits 0", async () => {
+    const own = await spawnProxy(configFile);
+    const res = await postJson(`${own.url}/v1/responses`, { model: "gpt-4o", input: "Tell me a story about a unicorn.", stream: true }, auth);
+    const reader = await readFirstChunk(res);
+    own.child.kill("SIGTERM");
+    let rest = "";
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += decoder.decode(value, { stream: true });
+    }
+    const events = parseSse(rest);
+    expect(events.at(-1)!.event).toBe("response.completed");
+    expect(await own.exited).toEqual({ code: 0, signal: null });
+    await expect(fetch(`${own.url}/health/liveliness`)).rejects.toThrow();
+    expect(own.stdout()).toContain('"msg":"draining"');
+  });
+
+  it("cuts what outlives the grace period with an error event, and still exits 0", async () => {
+    const impatient = writeConfig(
+      configYaml(azureModel("gpt-4o", "azure/gpt-4o", emu.url), "  graceful_shutdown_timeout_seconds: 0.3\n"),
+    );
+    const own = await spawnProxy(impatient);
+    const res = await postJson(`${own.url}/v1/responses`, { model: "gpt-4o", input: "Tell me a story about a unicorn.", stream: true }, auth);
+    const reader = await readFirstChunk(res);
+    const signalledAt = Date.now();
+    own.child.kill("SIGTERM");
+    let rest = "";
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      rest += decoder.decode(value, { stream: true });
+    }
+    const last = parseSse(rest).at(-1)!;
+    expect(last.event).toBe("error");
+    expect(JSON.parse(last.data)).toMatchObject({ type: "error", error: { code: "proxy_shutting_down" } });
+    expect(await own.exited).toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeLessThan(3000);
+  });
+});

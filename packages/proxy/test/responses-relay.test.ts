@@ -1,0 +1,116 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ChatRelay } from "../src/streaming/chat-relay.js";
+import { ResponsesRelay } from "../src/streaming/responses-relay.js";
+
+const UP = "resp_0123456789abcdef";
+const PREV = "resp_previous00000000";
+const encode = (id: string) => `resp_ENC_${id.slice(5)}`;
+
+const events = [
+  `event: response.created\ndata: {"type":"response.created","sequence_number":0,"response":{"id":"${UP}","object":"response","previous_response_id":"${PREV}","output":[],"usage":null}}\n\n`,
+  `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":1,"delta":"the id is \\"${UP}\\" and ${UP}"}\n\n`,
+  `event: response.completed\ndata: {"type":"response.completed","sequence_number":2,"response":{"id":"${UP}","object":"response","previous_response_id":"${PREV}","output":[],"usage":{"input_tokens":3,"output_tokens":5,"total_tokens":8}}}\n\n`,
+];
+const wire = events.join("");
+const expected = wire
+  .replaceAll(`"id":"${UP}"`, `"id":"${encode(UP)}"`)
+  .replaceAll(`"previous_response_id":"${PREV}"`, `"previous_response_id":"${encode(PREV)}"`);
+
+function run(chunks: Uint8Array[]): { out: string; relay: ResponsesRelay } {
+  const relay = new ResponsesRelay(encode, PREV);
+  let out = "";
+  for (const chunk of chunks) {
+    const piece = relay.push(chunk);
+    out += piece;
+  }
+  out += relay.end();
+  return { out, relay };
+}
+
+function split(bytes: Uint8Array, cuts: number[]): Uint8Array[] {
+  const points = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
+  const out: Uint8Array[] = [];
+  let start = 0;
+  for (const p of points) {
+    out.push(bytes.slice(start, p));
+    start = p;
+  }
+  out.push(bytes.slice(start));
+  return out;
+}
+
+describe("ResponsesRelay", () => {
+  it("rewrites only the response ids and passes everything else byte for byte", () => {
+    const { out, relay } = run([new TextEncoder().encode(wire)]);
+    expect(out).toBe(expected);
+    // text that merely mentions the id is left alone
+    expect(out).toContain(`the id is \\"${UP}\\" and ${UP}`);
+    expect(relay.finished).toBe(true);
+    expect(relay.usage).toEqual({ input_tokens: 3, output_tokens: 5, total_tokens: 8 });
+  });
+
+  it("gives the same bytes however the upstream chunks the stream", () => {
+    const bytes = new TextEncoder().encode(wire);
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { maxLength: 12 }), (cuts) => {
+        expect(run(split(bytes, cuts)).out).toBe(expected);
+      }),
+    );
+  });
+
+  it("never emits part of an event, so an id cannot be split across writes", () => {
+    const relay = new ResponsesRelay(encode);
+    const first = events[0]!;
+    expect(relay.push(new TextEncoder().encode(first.slice(0, 40)))).toBe("");
+    expect(relay.push(new TextEncoder().encode(first.slice(40)))).toContain(encode(UP));
+  });
+
+  it("is not finished when the upstream stops before the terminal event, and numbers its error event", () => {
+    const relay = new ResponsesRelay(encode);
+    relay.push(new TextEncoder().encode(events[0]! + events[1]!));
+    relay.end();
+    expect(relay.finished).toBe(false);
+    const error = relay.errorEvent({ message: "boom", type: "api_connection_error", param: null, code: "x" });
+    expect(error).toBe(
+      `event: error\ndata: {"type":"error","sequence_number":2,"error":{"message":"boom","type":"api_connection_error","param":null,"code":"x"}}\n\n`,
+    );
+    expect(relay.finished).toBe(true);
+  });
+
+  it("counts an upstream error event as a proper end, and handles CRLF framing", () => {
+    const relay = new ResponsesRelay(encode);
+    const crlf = events[0]!.replaceAll("\n", "\r\n") + `event: error\r\ndata: {"type":"error","sequence_number":1,"error":{"message":"x"}}\r\n\r\n`;
+    const out = relay.push(new TextEncoder().encode(crlf)) + relay.end();
+    expect(out).toContain(encode(UP));
+    expect(relay.finished).toBe(true);
+  });
+
+  it("flushes a last event that has no blank line after it", () => {
+    const relay = new ResponsesRelay(encode);
+    const out = relay.push(new TextEncoder().encode(events[2]!.trimEnd())) + relay.end();
+    expect(out.endsWith("\n\n")).toBe(true);
+    expect(relay.finished).toBe(true);
+  });
+});
+
+describe("ChatRelay", () => {
+  it("passes chunks through and reads usage and [DONE] on the side", () => {
+    const relay = new ChatRelay();
+    const chunk = new Uint8Array([1, 2, 3]);
+    expect(relay.push(chunk)).toBe(chunk);
+    relay.onMessage({ data: `{"id":"c","choices":[{"delta":{"content":"\\"usage\\":{"}}],"usage":null}` });
+    expect(relay.usage).toBeUndefined();
+    relay.onMessage({ data: `{"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}` });
+    expect(relay.usage).toEqual({ input_tokens: 1, output_tokens: 2, total_tokens: 3 });
+    expect(relay.finished).toBe(false);
+    relay.onMessage({ data: "[DONE]" });
+    expect(relay.finished).toBe(true);
+  });
+
+  it("writes a mid-stream error as a data-only error chunk", () => {
+    expect(new ChatRelay().errorEvent({ message: "m", type: "t", param: null, code: null })).toBe(
+      `data: {"error":{"message":"m","type":"t","param":null,"code":null}}\n\n`,
+    );
+  });
+});

@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { createRouteTable, type Route } from "../src/server/route-table.js";
+
+const h = () => {};
+const routes: Route[] = [
+  { method: "POST", pattern: "/responses", handler: h },
+  { method: "GET", pattern: "/responses/:id", handler: h },
+  { method: "DELETE", pattern: "/responses/:id", handler: h },
+  { method: "POST", pattern: "/responses/:id/cancel", handler: h },
+  { method: "GET", pattern: "/health/liveliness", handler: h, public: true },
+];
+const table = createRouteTable(routes);
+
+describe("route table", () => {
+  it.each([
+    ["POST", "/responses"],
+    ["POST", "/v1/responses"],
+    ["POST", "/openai/v1/responses"],
+    ["POST", "/v1/responses/"],
+  ])("serves %s %s with and without the version prefix", (method, path) => {
+    expect(table.match(method, path)).toMatchObject({ kind: "found", route: routes[0] });
+  });
+
+  it("extracts and decodes the id", () => {
+    expect(table.match("GET", "/v1/responses/resp_a%2Db")).toMatchObject({ kind: "found", params: { id: "resp_a-b" } });
+    expect(table.match("POST", "/responses/resp_x/cancel")).toMatchObject({ kind: "found", route: routes[3], params: { id: "resp_x" } });
+  });
+
+  it("answers 405 with Allow for a known path and another method", () => {
+    expect(table.match("PUT", "/v1/responses/resp_x")).toEqual({ kind: "method_not_allowed", allow: "GET, DELETE" });
+    expect(table.match("GET", "/v1/responses")).toEqual({ kind: "method_not_allowed", allow: "POST" });
+  });
+
+  it("answers 404 for anything else", () => {
+    expect(table.match("GET", "/v2/responses")).toEqual({ kind: "not_found" });
+    expect(table.match("GET", "/v1/responses/a/b/c")).toEqual({ kind: "not_found" });
+    expect(table.match("GET", "/v1/responses/%E0%A4%A")).toEqual({ kind: "not_found" });
+    expect(table.match("GET", "/v1x/responses")).toEqual({ kind: "not_found" });
+  });
+});
