@@ -6,10 +6,12 @@ import { createAzureClient } from "./operations/azure-client.js";
 import { azureChatOperations } from "./operations/azure-chat-operations.js";
 import { azureResponsesOperations } from "./operations/azure-responses-operations.js";
 import { chatViaResponses } from "./operations/chat-via-responses.js";
+import { resolveAzurePrice } from "./pricing/azure-deployment-price.js";
 
 /**
  * The Azure OpenAI provider plugin. `azure/<deployment>` serves Responses and Chat natively;
- * `azure/responses/<deployment>` serves Chat through the Responses API.
+ * `azure/responses/<deployment>` serves Chat through the Responses API. The deployment's price
+ * comes from the Azure price table and the host's `model_info`, once, here.
  */
 export const azureProvider = defineProvider({
   specificationVersion: "v1",
@@ -23,13 +25,15 @@ export const azureProvider = defineProvider({
     const urls = createAzureUrls({ apiBase: resolved.apiBase, apiVersion: resolved.apiVersion, deployment });
     const client = createAzureClient(resolved, context.transport);
     const responses = azureResponsesOperations(client, urls, deployment);
+    const apiBase = normalizeAzureBase(resolved.apiBase).base;
     return {
       provider: "azure",
       name: deployment,
-      apiBase: normalizeAzureBase(resolved.apiBase).base,
+      apiBase,
       native: { responses: true, chat: !bridged },
       responses,
       chat: bridged ? chatViaResponses(responses, context.warn) : azureChatOperations(client, urls, deployment),
+      price: resolveAzurePrice({ deployment, apiBase, modelInfo: context.modelInfo, warn: context.warn }),
     };
   },
 });

@@ -1,3 +1,4 @@
+export * from "./cost/index.js";
 export * from "./errors/index.js";
 export * from "./http/index.js";
 export * from "./provider/index.js";

@@ -1,8 +1,14 @@
+import type { TokenUsage } from "@dheera/core";
+
 /**
  * What the SDK knows about a call besides the OpenAI body: kept out of the body so that a
  * returned Response or ChatCompletion stays exactly the wire JSON. Read it with `callMetadata()`.
+ * For a stream, `usage`, `cost`, `timeToFirstTokenMs` and the final `latencyMs` are there once
+ * the stream has ended (until then they are null, and latencyMs is the time to the headers).
  */
 export interface CallMetadata {
+  /** The logging payload's id for this call: the same id your callbacks receive. */
+  id: string;
   provider: string;
   deployment: string;
   /** Where the request went (no credentials). */
@@ -14,6 +20,15 @@ export interface CallMetadata {
   upstreamRequestId: string | undefined;
   /** Wall time of the call in ms; for streams, until the stream ended. */
   latencyMs: number;
+  /** Streams: ms until the first output token; null otherwise. */
+  timeToFirstTokenMs: number | null;
+  /** The upstream's token usage, normalised; null when it reported none (a chat stream without include_usage). */
+  usage: TokenUsage | null;
+  /**
+   * USD. Null when the usage or the deployment's price is unknown (the provider warned once
+   * about the deployment); 0 for stored-response operations, which are not billed per token.
+   */
+  cost: number | null;
 }
 
 const store = new WeakMap<object, CallMetadata>();
@@ -23,7 +38,7 @@ export function attachMetadata<T extends object>(target: T, metadata: CallMetada
   return target;
 }
 
-/** The metadata of a result returned by `responses()`, `completion()` or their streams. */
+/** The metadata of a result returned by `responses()`, `completion()`, their streams or the stored-response functions. */
 export function callMetadata(result: object): CallMetadata | undefined {
   return store.get(result);
 }

@@ -5,15 +5,19 @@ import {
   defaultTransport,
   parseModelReference,
   type Deployment,
+  type ModelInfo,
   type ProviderPlugin,
   type Transport,
 } from "@dheera/core";
+import { SDK_ONLY_KEYS } from "./call-options.js";
 
 export interface ResolverOptions {
   registry: ProviderRegistry;
   transport?: Transport;
   env?: Record<string, string | undefined>;
   warn?: (message: string) => void;
+  /** Instance-wide model_info by model reference (`azure/prod-chat`); a call's own model_info wins key by key. */
+  modelInfo?: Readonly<Record<string, ModelInfo>>;
 }
 
 export interface ResolvedCall {
@@ -36,8 +40,8 @@ export function createDeploymentResolver(options: ResolverOptions) {
   let nextObjectId = 0;
 
   // Functions (token providers) cannot be serialised; give each its own identity in the key.
-  const keyOf = (model: string, settings: Record<string, unknown>, env: readonly (string | undefined)[]): string =>
-    model + "\u0000" + JSON.stringify([settings, env], (_k, v: unknown) => {
+  const keyOf = (model: string, config: Record<string, unknown>, env: readonly (string | undefined)[]): string =>
+    model + "\u0000" + JSON.stringify([config, env], (_k, v: unknown) => {
       if (typeof v === "function") {
         let id = objectIds.get(v);
         if (id === undefined) objectIds.set(v, (id = nextObjectId++));
@@ -46,7 +50,15 @@ export function createDeploymentResolver(options: ResolverOptions) {
       return v;
     });
 
-  return async function resolve(params: Record<string, unknown>, sdkOnlyKeys: readonly string[]): Promise<ResolvedCall> {
+  /**
+   * `modelInfo` is the call's own (already validated); it is part of the cache key, since the
+   * provider prices the deployment from it when it resolves.
+   */
+  return async function resolve(
+    params: Record<string, unknown>,
+    call: { modelInfo?: ModelInfo | undefined } = {},
+    sdkOnlyKeys: readonly string[] = SDK_ONLY_KEYS,
+  ): Promise<ResolvedCall> {
     const model = params.model;
     if (typeof model !== "string" || model === "") {
       throw new InvalidRequestError("Missing required parameter: 'model'.", { param: "model", code: "missing_required_parameter" });
@@ -62,7 +74,9 @@ export function createDeploymentResolver(options: ResolverOptions) {
     const { settings, body } = split(params, plugin, sdkOnlyKeys);
 
     const env = options.env ?? process.env;
-    const key = keyOf(model, settings, (plugin.envKeys ?? []).map((name) => env[name]));
+    const configured = options.modelInfo?.[model];
+    const modelInfo = configured || call.modelInfo ? { ...configured, ...call.modelInfo } : undefined;
+    const key = keyOf(model, { settings, modelInfo }, (plugin.envKeys ?? []).map((name) => env[name]));
     let deployment = cache.get(key);
     if (!deployment) {
       const parsed = plugin.settingsSchema.safeParse(settings);
@@ -77,6 +91,7 @@ export function createDeploymentResolver(options: ResolverOptions) {
         transport: options.transport ?? defaultTransport(),
         env,
         ...(options.warn ? { warn: options.warn } : {}),
+        ...(modelInfo ? { modelInfo } : {}),
       });
       if (cache.size >= CACHE_LIMIT) cache.delete(cache.keys().next().value!);
       cache.set(key, deployment);

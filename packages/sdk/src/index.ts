@@ -2,8 +2,10 @@ import { createDheera } from "./dheera-client.js";
 
 export { createDheera, type Dheera, type DheeraOptions } from "./dheera-client.js";
 export { callMetadata, type CallMetadata } from "./call-metadata.js";
+export type { CallCallbacks, LogCallback } from "./call-options.js";
 export { ResponseStream } from "./responses/response-stream.js";
 export type { DheeraResponse, ResponsesParams, SdkCallOptions, StreamEvent } from "./responses/responses.js";
+export type { StreamTap } from "./responses/response-stream.js";
 export type { StoredResponseParams } from "./responses/stored-responses.js";
 export type { CompletionParams, ChatCompletionStream } from "./completion/completion.js";
 export {
@@ -21,6 +23,15 @@ export {
   fetchTransport,
   setDefaultTransport,
   undiciTransport,
+  computeCost,
+  normalizeUsage,
+  loggingPayloadSchema,
+  type LoggingPayload,
+  type LoggedError,
+  type CallType,
+  type TokenUsage,
+  type PriceEntry,
+  type ModelInfo,
 } from "@dheera/core";
 
 const shared = createDheera();
@@ -36,3 +47,10 @@ export const cancelResponse = shared.cancelResponse;
 export const listInputItems = shared.listInputItems;
 /** Registers a provider plugin on the shared instance. */
 export const registerProvider = shared.registerProvider;
+/**
+ * Success/failure callbacks for every call of the top-level functions (an instance from
+ * `createDheera` has its own). Each returns the function that removes the callback.
+ */
+export const addCallback = shared.addCallback;
+export const onSuccess = shared.onSuccess;
+export const onFailure = shared.onFailure;

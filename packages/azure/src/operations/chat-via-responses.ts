@@ -1,4 +1,12 @@
-import { WireStream, chatSseFraming, type ChatOperations, type ResponsesOperations, type TransformContext } from "@dheera/core";
+import {
+  StreamAccounting,
+  WireStream,
+  chatSseFraming,
+  type ChatOperations,
+  type ResponseStreamEvent,
+  type ResponsesOperations,
+  type TransformContext,
+} from "@dheera/core";
 import { chatOverResponses } from "../transform/chat-over-responses.js";
 
 /**
@@ -22,8 +30,22 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
     async stream(request, options) {
       const ctx = context(request.model, request.stream_options?.include_usage === true);
       const upstream = await responses.stream({ ...chatOverResponses.request(request, ctx), stream: true }, options);
-      const chunks = chatOverResponses.stream(upstream.stream, ctx);
-      return { ...upstream, stream: WireStream.fromEvents(chunks, chatSseFraming, (r) => upstream.stream.abort(r)) };
+      // The terminal event's usage is read on the side: without include_usage the chunks do not
+      // carry it, yet the host still has to price the request.
+      const accounting = new StreamAccounting("responses");
+      const chunks = chatOverResponses.stream(observed(upstream.stream, accounting), ctx);
+      return {
+        ...upstream,
+        stream: WireStream.fromEvents(chunks, chatSseFraming, (r) => upstream.stream.abort(r)),
+        usage: () => accounting.usage,
+      };
     },
   };
+}
+
+async function* observed(events: AsyncIterable<ResponseStreamEvent>, accounting: StreamAccounting): AsyncGenerator<ResponseStreamEvent> {
+  for await (const event of events) {
+    accounting.observe(event);
+    yield event;
+  }
 }

@@ -4,6 +4,8 @@ import type { ResponseObject, DeletedResponse, InputItemList } from "../wire/res
 import type { ResponseStreamEvent } from "../wire/responses-stream-events.js";
 import type { ChatCompletionRequest } from "../wire/chat-request.js";
 import type { ChatCompletion, ChatCompletionChunk } from "../wire/chat-completion.js";
+import type { PriceEntry } from "../cost/price-entry.js";
+import type { TokenUsage } from "../cost/token-usage.js";
 
 /** Per-call options every operation accepts. */
 export interface CallOptions {
@@ -29,6 +31,13 @@ export interface WireResult<T> extends WireMeta {
 
 export interface WireStreamResult<E> extends WireMeta {
   stream: WireStream<E>;
+  /**
+   * Optional: the usage the upstream reported, readable once the stream has ended. A provider
+   * sets it when its stream's own events may not carry the usage, e.g. chat chunks transformed
+   * from a Responses stream whose client did not ask for `include_usage`: the upstream's
+   * terminal event still has it, so the host can price the request. Null until known.
+   */
+  usage?: () => TokenUsage | null;
 }
 
 export type QueryParams = Record<string, string | string[] | undefined>;
@@ -65,4 +74,11 @@ export interface Deployment {
   readonly native: { responses: boolean; chat: boolean };
   readonly responses?: ResponsesOperations;
   readonly chat?: ChatOperations;
+  /**
+   * Optional: USD per token for this deployment, resolved once by `resolve` (from the provider's
+   * price table and `ProviderContext.modelInfo`). `null`: the provider has no price for it (it
+   * warns once, naming the deployment) and hosts report cost `null`. Absent: the provider does
+   * not report prices at all; hosts report cost `null` too, never 0.
+   */
+  readonly price?: PriceEntry | null;
 }

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import type { ModelInfo } from "../cost/price-entry.js";
 import type { Transport } from "../http/transport.js";
 import type { Deployment } from "./deployment.js";
 import type { ModelReference } from "./model-reference.js";
@@ -11,6 +12,12 @@ export interface ProviderContext {
   env: Record<string, string | undefined>;
   /** Report something the provider ignored or changed, instead of dropping it silently. */
   warn?: (message: string) => void;
+  /**
+   * The host's pricing configuration for this deployment (a proxy's `model_info`, the SDK's
+   * `model_info` option): `base_model` maps a custom deployment name to a price entry, and the
+   * prices override it. Providers that report `Deployment.price` read it in `resolve`.
+   */
+  modelInfo?: ModelInfo;
 }
 
 /**

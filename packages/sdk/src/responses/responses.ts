@@ -1,23 +1,19 @@
 import {
   UnsupportedOperationError,
+  normalizeUsage,
   parseWireRequest,
   responsesCreateRequestSchema,
   type Deployment,
-  type ResponseObject,
-  type WireStream,
   type KnownResponseStreamEvent,
+  type ResponseObject,
   type ResponsesOperations,
+  type WireStream,
 } from "@dheera/core";
-import { attachMetadata, type CallMetadata } from "../call-metadata.js";
-import type { DeploymentResolver } from "../deployment-resolver.js";
-import { ResponseStream } from "./response-stream.js";
+import type { SdkCallOptions } from "../call-options.js";
+import { finishCall, inBandFailure, startCall, tapStream, type CallContext } from "../logging/run-call.js";
+import type { ResponseStream } from "./response-stream.js";
 
-/** Options the SDK itself consumes; they never reach the upstream. */
-export interface SdkCallOptions {
-  /** Cancels the request (and an open stream). */
-  signal?: AbortSignal;
-}
-export const SDK_ONLY_KEYS = ["signal"] as const;
+export { SDK_ONLY_KEYS, type SdkCallOptions } from "../call-options.js";
 
 /** A Response as the REST API returns it, plus `output_text` like the openai client adds. */
 export type DheeraResponse = ResponseObject & { output_text: string };
@@ -35,18 +31,6 @@ export function responsesOps(deployment: Deployment): ResponsesOperations {
   return deployment.responses;
 }
 
-export function metadataOf(deployment: Deployment, meta: { status: number; headers: Record<string, string>; upstreamRequestId?: string }, started: number): CallMetadata {
-  return {
-    provider: deployment.provider,
-    deployment: deployment.name,
-    apiBase: deployment.apiBase,
-    status: meta.status,
-    headers: meta.headers,
-    upstreamRequestId: meta.upstreamRequestId,
-    latencyMs: performance.now() - started,
-  };
-}
-
 /** Concatenates every output_text part of every message, as the openai client's `output_text`. */
 export function outputText(response: ResponseObject): string {
   let text = "";
@@ -59,6 +43,12 @@ export function outputText(response: ResponseObject): string {
   return text;
 }
 
+/** A Response that came back with status "failed" in a 2xx answer: a failure for the logs, returned as it is. */
+export function responseFailure(response: ResponseObject) {
+  if (response.status !== "failed") return null;
+  return inBandFailure({ code: response.error?.code ?? null, message: response.error?.message ?? "The response failed." });
+}
+
 /**
  * Stream events typed as the known union so `event.type === "response.output_text.delta"`
  * narrows to its fields. Event types newer than this package still arrive at run time (they are
@@ -66,27 +56,30 @@ export function outputText(response: ResponseObject): string {
  */
 export type StreamEvent = KnownResponseStreamEvent;
 
-export function createResponses(resolve: DeploymentResolver) {
+export function createResponses(context: CallContext) {
   function responses(params: ResponsesParams & { stream: true }): Promise<ResponseStream<StreamEvent>>;
   function responses(params: ResponsesParams & { stream?: false | null }): Promise<DheeraResponse>;
   function responses(params: ResponsesParams): Promise<DheeraResponse | ResponseStream<StreamEvent>>;
   async function responses(params: ResponsesParams): Promise<DheeraResponse | ResponseStream<StreamEvent>> {
-    const started = performance.now();
-    const { deployment, body } = await resolve(params, SDK_ONLY_KEYS);
-    const request = parseWireRequest(responsesCreateRequestSchema, body);
-    const ops = responsesOps(deployment);
-    const options = params.signal ? { signal: params.signal } : {};
-    if (params.stream) {
-      const result = await ops.stream(request, options);
-      const stream = new ResponseStream<StreamEvent>(result.stream as WireStream<StreamEvent>, () => {
-        attachMetadata(stream, metadataOf(deployment, result, started));
-      }, params.signal);
-      return attachMetadata(stream, metadataOf(deployment, result, started));
+    const { log, options } = startCall(context, params, "responses", params.stream === true);
+    try {
+      const { deployment, body } = await context.resolve(params, options);
+      log.resolved(deployment);
+      const request = parseWireRequest(responsesCreateRequestSchema, body);
+      const ops = responsesOps(deployment);
+      const callOptions = params.signal ? { signal: params.signal } : {};
+      if (params.stream) {
+        const result = await ops.stream(request, callOptions);
+        return tapStream(log, "responses", { ...result, stream: result.stream as WireStream<StreamEvent> }, params.signal);
+      }
+      const result = await ops.create(request, callOptions);
+      const response = result.body as DheeraResponse;
+      response.output_text = outputText(response);
+      return finishCall(log, result, response, { usage: normalizeUsage(response.usage), responseId: response.id, failure: responseFailure(response) });
+    } catch (error) {
+      log.finish({ usage: null, responseId: null, error });
+      throw error;
     }
-    const result = await ops.create(request, options);
-    const response = result.body as DheeraResponse;
-    response.output_text = outputText(response);
-    return attachMetadata(response, metadataOf(deployment, result, started));
   }
   return responses;
 }

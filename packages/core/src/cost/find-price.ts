@@ -1,0 +1,60 @@
+import { PRICE_KEYS, priceEntrySchema, type ModelInfo, type PriceEntry, type PriceTable } from "./price-entry.js";
+
+/** A dated snapshot suffix, as in `gpt-4o-2024-11-20`. */
+const DATED_SNAPSHOT = /-\d{4}-\d{2}-\d{2}$/;
+
+export interface PriceMatch {
+  /** The table key that matched (`gpt-4o` for `gpt-4o-2024-11-20` when no dated entry exists). */
+  key: string;
+  price: PriceEntry;
+}
+
+/**
+ * Looks a model or deployment name up in a price table: the exact name first (a dated entry
+ * can differ from the undated one), then the name without its dated snapshot suffix. Names are
+ * compared in lower case; table keys are expected in lower case.
+ */
+export function findPrice(table: PriceTable, name: string): PriceMatch | undefined {
+  const exact = name.trim().toLowerCase();
+  const candidates = [exact, exact.replace(DATED_SNAPSHOT, "")];
+  for (const key of candidates) {
+    if (Object.hasOwn(table, key)) return { key, price: table[key]! };
+  }
+  return undefined;
+}
+
+export type DeploymentPrice =
+  /** Priced: from the table (`key`), from model_info alone, or a table entry with model_info overrides. */
+  | { price: PriceEntry; source: "table" | "model_info" | "table+model_info"; key: string | undefined }
+  /**
+   * Not priced. `reason` says why, for the provider's warning: no table entry for the name,
+   * a `base_model` that is not in the table, or model_info prices that lack input or output.
+   */
+  | { price: null; reason: "unknown_model" | "unknown_base_model" | "incomplete_model_info"; lookedUp: string; missing?: string[] };
+
+/**
+ * The price of a deployment, resolved once when the deployment is: `model_info.base_model` (or
+ * else the deployment name) is looked up with `findPrice`, then `model_info`'s own prices
+ * override that entry field by field. Without a table entry, model_info prices stand on their
+ * own when they give at least input and output. Never a silent zero: what cannot be priced is
+ * `price: null` with the reason.
+ */
+export function resolveDeploymentPrice(input: { deployment: string; table: PriceTable; modelInfo?: ModelInfo | undefined }): DeploymentPrice {
+  const info = input.modelInfo ?? {};
+  const lookedUp = info.base_model ?? input.deployment;
+  const match = findPrice(input.table, lookedUp);
+  const overrides: Partial<PriceEntry> = {};
+  for (const key of PRICE_KEYS) if (info[key] !== undefined) overrides[key] = info[key];
+  const hasOverrides = Object.keys(overrides).length > 0;
+
+  if (match) {
+    const price = priceEntrySchema.parse({ ...match.price, ...overrides });
+    return { price, source: hasOverrides ? "table+model_info" : "table", key: match.key };
+  }
+  if (hasOverrides) {
+    const missing = (["input_cost_per_token", "output_cost_per_token"] as const).filter((k) => overrides[k] === undefined);
+    if (missing.length > 0) return { price: null, reason: "incomplete_model_info", lookedUp, missing };
+    return { price: priceEntrySchema.parse(overrides), source: "model_info", key: undefined };
+  }
+  return { price: null, reason: info.base_model ? "unknown_base_model" : "unknown_model", lookedUp };
+}

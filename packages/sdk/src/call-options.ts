@@ -1,0 +1,72 @@
+import { ConfigurationError, modelInfoSchema, type LoggingPayload, type ModelInfo } from "@dheera/core";
+
+/** A success or failure callback: receives the standard logging payload; what it returns is ignored. */
+export type LogCallback = (payload: LoggingPayload) => unknown;
+
+/** Success and failure callbacks, for one call (`callbacks`) or for every call (`addCallback`). */
+export interface CallCallbacks {
+  onSuccess?: LogCallback;
+  onFailure?: LogCallback;
+}
+
+/** Options the SDK itself consumes; they never reach the upstream. */
+export interface SdkCallOptions {
+  /** Cancels the request (and an open stream). */
+  signal?: AbortSignal;
+  /** Callbacks for this call only, run after the instance's own. */
+  callbacks?: CallCallbacks;
+  /** Your data for this request, copied into the logging payload's `metadata` (the wire `metadata` parameter goes upstream). */
+  dheera_metadata?: Record<string, unknown>;
+  /** Pricing for this deployment: `base_model` for a custom deployment name, or prices that override the provider's. */
+  model_info?: ModelInfo;
+}
+
+export const SDK_ONLY_KEYS = ["signal", "callbacks", "dheera_metadata", "model_info"] as const;
+
+export interface ParsedSdkOptions {
+  callbacks: CallCallbacks | undefined;
+  metadata: Record<string, unknown>;
+  modelInfo: ModelInfo | undefined;
+}
+
+const CALLBACK_KEYS: ReadonlySet<string> = new Set(["onSuccess", "onFailure"]);
+
+/**
+ * Checks the SDK-only options the way strict schemas do: a misspelt callback name or a
+ * malformed model_info is an error naming the key, not an option silently ignored. (No zod here:
+ * the SDK's only runtime dependency is @dheera/core, whose model_info schema it reuses.)
+ */
+export function parseSdkOptions(params: Record<string, unknown>): ParsedSdkOptions {
+  const callbacks = params.callbacks === undefined ? undefined : checkCallbacks(params.callbacks, "callbacks");
+  const metadata = params.dheera_metadata;
+  if (metadata !== undefined && !isPlainObject(metadata)) invalid("dheera_metadata", "expected an object");
+  let modelInfo: ModelInfo | undefined;
+  if (params.model_info !== undefined) {
+    const result = modelInfoSchema.safeParse(params.model_info);
+    if (!result.success) {
+      const issue = result.error.issues[0]!;
+      const path = ["model_info", ...issue.path, ...(issue.code === "unrecognized_keys" ? [issue.keys[0]] : [])].join(".");
+      invalid(path, issue.message);
+    }
+    modelInfo = result.data;
+  }
+  return { callbacks, metadata: { ...(metadata as Record<string, unknown> | undefined) }, modelInfo };
+}
+
+/** Validates `{ onSuccess?, onFailure? }` (per call, or given to `addCallback`). */
+export function checkCallbacks(value: unknown, name: string): CallCallbacks {
+  if (!isPlainObject(value)) invalid(name, "expected an object with onSuccess and/or onFailure");
+  for (const [key, fn] of Object.entries(value)) {
+    if (!CALLBACK_KEYS.has(key)) invalid(`${name}.${key}`, "unknown callback (use onSuccess or onFailure)");
+    if (fn !== undefined && typeof fn !== "function") invalid(`${name}.${key}`, "must be a function");
+  }
+  return value as CallCallbacks;
+}
+
+function invalid(key: string, message: string): never {
+  throw new ConfigurationError(`Invalid SDK option '${key}': ${message}.`, { param: key });
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

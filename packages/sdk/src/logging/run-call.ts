@@ -1,0 +1,95 @@
+import {
+  StreamAccounting,
+  isAbortError,
+  type CallType,
+  type LoggedError,
+  type TokenUsage,
+  type WireMeta,
+  type WireStreamResult,
+} from "@dheera/core";
+import { attachMetadata } from "../call-metadata.js";
+import { parseSdkOptions, type ParsedSdkOptions } from "../call-options.js";
+import type { DeploymentResolver } from "../deployment-resolver.js";
+import { ResponseStream } from "../responses/response-stream.js";
+import { CallLog } from "./call-log.js";
+import type { CallbackRegistry } from "./callback-registry.js";
+
+/** What every SDK function needs: deployment resolution and the instance's callbacks. */
+export interface CallContext {
+  resolve: DeploymentResolver;
+  registry: CallbackRegistry;
+}
+
+/**
+ * Starts the log of one request. Invalid SDK options are themselves a failed request: logged
+ * (to the instance's callbacks; the call's own could not be read) and thrown.
+ */
+export function startCall(
+  context: CallContext,
+  params: Record<string, unknown>,
+  callType: CallType,
+  stream: boolean,
+): { log: CallLog; options: ParsedSdkOptions } {
+  const model = typeof params.model === "string" ? params.model : "";
+  try {
+    const options = parseSdkOptions(params);
+    const log = new CallLog({ callType, model, stream, metadata: options.metadata, callbacks: options.callbacks, registry: context.registry });
+    return { log, options };
+  } catch (error) {
+    new CallLog({ callType, model, stream, metadata: {}, callbacks: undefined, registry: context.registry }).finish({ usage: null, responseId: null, error });
+    throw error;
+  }
+}
+
+/** Ends a non-streamed call with its answer and attaches the final metadata to what the caller gets. */
+export function finishCall<T extends object>(
+  log: CallLog,
+  meta: WireMeta,
+  body: T,
+  known: { usage: TokenUsage | null; responseId: string | null; failure?: LoggedError | null },
+): T {
+  const metadata = log.finish({ meta, ...known });
+  return metadata ? attachMetadata(body, metadata) : body;
+}
+
+/**
+ * Wraps a wire stream for the caller: its events are read on the side (usage, first token, in-band
+ * failure) and when it ends, fails or is aborted the call is finished once and the stream's
+ * metadata updated. Usage comes from the events (Responses: the terminal event; Chat: the usage
+ * chunk), else from what the provider read upstream (`WireStreamResult.usage`, e.g. a bridged chat
+ * stream without include_usage), else it is null and so is the cost.
+ */
+export function tapStream<E extends object>(
+  log: CallLog,
+  api: "responses" | "chat",
+  result: WireStreamResult<E>,
+  signal: AbortSignal | undefined,
+): ResponseStream<E> {
+  const accounting = new StreamAccounting(api);
+  const stream: ResponseStream<E> = new ResponseStream<E>(
+    result.stream,
+    {
+      event: (event) => accounting.observe(event),
+      end: (error) => {
+        // Stopping after the answer was complete (after response.completed, a finish_reason) is not a failure.
+        const failed = error !== undefined && !(isAbortError(error) && accounting.finished);
+        const metadata = log.finish({
+          meta: result,
+          usage: accounting.usage ?? result.usage?.() ?? null,
+          responseId: accounting.responseId,
+          firstTokenAt: accounting.firstTokenAt,
+          ...(failed ? { error } : {}),
+          failure: accounting.failure ? inBandFailure(accounting.failure) : null,
+        });
+        if (metadata) attachMetadata(stream, metadata);
+      },
+    },
+    signal,
+  );
+  return attachMetadata(stream, log.snapshot(result));
+}
+
+/** A failure the upstream reported inside a 200 answer (`response.failed`, status "failed"). */
+export function inBandFailure(failure: { code: string | null; message: string }): LoggedError {
+  return { status: 500, type: "server_error", code: failure.code, message: failure.message };
+}
