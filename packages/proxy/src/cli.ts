@@ -65,8 +65,10 @@ async function runServer(options: CliOptions & { config: string }): Promise<void
 
 async function runPrimary(options: CliOptions & { config: string }): Promise<void> {
   // Check the whole config once, here, so a mistake is reported once and nothing is forked.
+  // The spend store is opened (and migrated) here too, once, before the workers race for it.
   try {
-    await createProxy(await loadConfigFile(options.config), { logger: pino({ enabled: false }) });
+    const proxy = await createProxy(await loadConfigFile(options.config), { logger: pino({ enabled: false }) });
+    await proxy.shutdown(0);
   } catch (err) {
     fail(err);
   }

@@ -3,7 +3,9 @@ export { createProxy, type CreateProxyOptions, type DheeraProxy, type ListenAddr
 export { startProxy, exitOnSignals, type StartProxyOptions, type StartedProxy } from "./server/start-proxy.js";
 export { loadConfigFile, parseConfigText, validateConfig, type LoadedConfig, type Env } from "./config/load-config.js";
 export { ConfigError, formatConfigPath, type ConfigIssue, type ConfigPath } from "./config/config-error.js";
-export { proxyConfigSchema, type ProxyConfig, type ModelEntry, type GeneralSettings } from "./config/config-schema.js";
+export { proxyConfigSchema, type ProxyConfig, type ModelEntry, type GeneralSettings, type CallbackConfig } from "./config/config-schema.js";
+export type { SpendRow } from "./spend/spend-row.js";
+export type { SpendSummary, SpendTotals } from "./spend/spend-store.js";
 export { encodeResponseId, decodeResponseId, type DecodedResponseId } from "./routing/response-id.js";
 export { deploymentKey } from "./routing/deployment-key.js";
 export { createLogger, type Logger } from "./logging/logger.js";

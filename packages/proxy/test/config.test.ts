@@ -160,3 +160,66 @@ model_list:
     expect(first.map((d) => d.deployment.name)).toEqual(["gpt-4o", "gpt-4o", "gpt-4o"]);
   });
 });
+
+describe("model_info pricing (passed to the provider as ProviderContext.modelInfo)", () => {
+  it("prices a custom deployment name through base_model, and with prices set in the config", async () => {
+    const text = `model_list:
+  - model_name: mapped
+    dheera_ai_params: {model: azure/prod-chat, api_key: k, api_base: "https://a.openai.azure.com"}
+    model_info: {base_model: gpt-4o, id: mapped-1}
+  - model_name: own
+    dheera_ai_params: {model: azure/prod-chat, api_key: k, api_base: "https://b.openai.azure.com"}
+    model_info:
+      input_cost_per_token: 0.000001
+      output_cost_per_token: 0.000002
+      cache_read_input_token_cost: 0.0000005
+      cache_creation_input_token_cost: 0.0000012
+  - model_name: unpriced
+    dheera_ai_params: {model: azure/prod-chat, api_key: k, api_base: "https://c.openai.azure.com"}
+`;
+    const warnings: string[] = [];
+    const loaded = parseConfigText(text, "config.yaml", {});
+    const [mapped, own, unpriced] = await resolveDeployments(loaded, { registry: registry(), transport: defaultTransport(), env: {}, warn: (m) => warnings.push(m) });
+    expect(mapped!.deployment.price).toEqual({ input_cost_per_token: 2.5e-6, cache_read_input_token_cost: 1.25e-6, output_cost_per_token: 1e-5 });
+    expect(own!.deployment.price).toEqual({ input_cost_per_token: 1e-6, output_cost_per_token: 2e-6, cache_read_input_token_cost: 5e-7, cache_creation_input_token_cost: 1.2e-6 });
+    expect(unpriced!.deployment.price).toBeNull();
+    expect(warnings.filter((w) => w.includes('"prod-chat"'))).toHaveLength(1);
+  });
+
+  it("rejects a misspelt or negative price, naming the key and line", () => {
+    const err = errorOf(() =>
+      parseConfigText(
+        `model_list:\n  - model_name: a\n    dheera_ai_params: {model: azure/a}\n    model_info:\n      input_cost_per_tokens: 1\n      output_cost_per_token: -1\n`,
+        "config.yaml",
+      ),
+    );
+    expect(err.message).toContain("config.yaml:5: model_list[0].model_info.input_cost_per_tokens: unknown key");
+    expect(err.message).toMatch(/config\.yaml:6: model_list\[0\]\.model_info\.output_cost_per_token: too small/);
+  });
+});
+
+describe("spend store and callbacks settings", () => {
+  const base = `model_list:\n  - model_name: a\n    dheera_ai_params: {model: azure/a}\n`;
+
+  it("accepts a SQLite path, a PostgreSQL URL from the environment, and both callback types", () => {
+    const { config } = parseConfigText(
+      `${base}general_settings:\n  database_url: os.environ/DATABASE_URL\n  spend_flush_interval_ms: 500\ndheera_ai_settings:\n  callbacks:\n    - type: stdout\n    - type: webhook\n      url: https://hooks.example.com/dheera\n      headers: {Authorization: os.environ/HOOK_TOKEN}\n      batch_size: 50\n      flush_interval_ms: 2000\n      max_queue: 500\n      max_retries: 5\n`,
+      "config.yaml",
+      { DATABASE_URL: "postgresql://u:p@db:5432/spend", HOOK_TOKEN: "Bearer t-123" },
+    );
+    expect(config.general_settings).toMatchObject({ database_url: "postgresql://u:p@db:5432/spend", spend_flush_interval_ms: 500 });
+    expect(config.dheera_ai_settings?.callbacks).toEqual([
+      { type: "stdout" },
+      { type: "webhook", url: "https://hooks.example.com/dheera", headers: { Authorization: "Bearer t-123" }, batch_size: 50, flush_interval_ms: 2000, max_queue: 500, max_retries: 5 },
+    ]);
+  });
+
+  it.each([
+    ["both stores", "general_settings:\n  spend_db_path: ./s.sqlite\n  database_url: postgresql://db/x\n", "config.yaml:5: general_settings.spend_db_path: set either spend_db_path (SQLite) or database_url (PostgreSQL), not both"],
+    ["a database_url that is not PostgreSQL", "general_settings:\n  database_url: mysql://db/x\n", "config.yaml:5: general_settings.database_url: must be a postgresql:// URL"],
+    ["a webhook without url", "dheera_ai_settings:\n  callbacks:\n    - type: webhook\n", "config.yaml:6: dheera_ai_settings.callbacks[0].url: required"],
+    ["a webhook url that is not http", "dheera_ai_settings:\n  callbacks:\n    - {type: webhook, url: 'ftp://x/y'}\n", "config.yaml:6: dheera_ai_settings.callbacks[0].url: must be an http(s) URL"],
+  ])("rejects %s", (_label, extra, message) => {
+    expect(errorOf(() => parseConfigText(`${base}${extra}`, "config.yaml")).message).toContain(message);
+  });
+});

@@ -62,7 +62,9 @@ afterEach(async () => {
 async function start(config: unknown) {
   const registry = new ProviderRegistry([]);
   registry.register(fake);
-  proxy = await createProxy(config, { registry, env: {}, logger: pino({ enabled: false }) });
+  // An in-memory spend store: nothing is written into the working directory.
+  const withStore = { ...(config as object), general_settings: { spend_db_path: ":memory:" } };
+  proxy = await createProxy(withStore, { registry, env: {}, logger: pino({ enabled: false }) });
   return proxy.listen(0, "127.0.0.1");
 }
 

@@ -1,4 +1,7 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { request } from "node:http";
 import { promisify } from "node:util";
 import OpenAI from "openai";
@@ -56,7 +59,7 @@ describe("command line", () => {
     const port = (probe.address() as { port: number }).port;
     await new Promise<void>((r) => probe.close(() => r()));
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, [CLI, "--config", file], { cwd: PACKAGE_DIR, env: cleanEnv({ PORT: String(port), HOST: "127.0.0.1" }) });
+    const child = spawn(process.execPath, [CLI, "--config", file], { cwd: path.dirname(file), env: cleanEnv({ PORT: String(port), HOST: "127.0.0.1" }) });
     try {
       const line = await new Promise<string>((resolve, reject) => {
         let out = "";
@@ -206,7 +209,9 @@ describe("the seed's config.yaml blocks, pointed at the emulator", () => {
 describe("the README's example", () => {
   it("node examples/start.mjs starts the emulator alongside and serves the example config", async () => {
     const { spawn } = await import("node:child_process");
-    const child = spawn(process.execPath, ["examples/start.mjs", "--port", "0", "--host", "127.0.0.1"], { cwd: PACKAGE_DIR, env: cleanEnv() });
+    // A scratch working directory: the default spend store (./dheera-spend.sqlite) lands there.
+    const cwd = mkdtempSync(path.join(tmpdir(), "dheera-example-"));
+    const child = spawn(process.execPath, [path.join(PACKAGE_DIR, "examples/start.mjs"), "--port", "0", "--host", "127.0.0.1"], { cwd, env: cleanEnv() });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";

@@ -47,7 +47,6 @@ describe("ResponsesRelay", () => {
     // text that merely mentions the id is left alone
     expect(out).toContain(`the id is \\"${UP}\\" and ${UP}`);
     expect(relay.finished).toBe(true);
-    expect(relay.usage).toEqual({ input_tokens: 3, output_tokens: 5, total_tokens: 8 });
   });
 
   it("gives the same bytes however the upstream chunks the stream", () => {
@@ -95,14 +94,11 @@ describe("ResponsesRelay", () => {
 });
 
 describe("ChatRelay", () => {
-  it("passes chunks through and reads usage and [DONE] on the side", () => {
+  it("passes chunks through and notices [DONE] on the side", () => {
     const relay = new ChatRelay();
     const chunk = new Uint8Array([1, 2, 3]);
     expect(relay.push(chunk)).toBe(chunk);
-    relay.onMessage({ data: `{"id":"c","choices":[{"delta":{"content":"\\"usage\\":{"}}],"usage":null}` });
-    expect(relay.usage).toBeUndefined();
     relay.onMessage({ data: `{"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}` });
-    expect(relay.usage).toEqual({ input_tokens: 1, output_tokens: 2, total_tokens: 3 });
     expect(relay.finished).toBe(false);
     relay.onMessage({ data: "[DONE]" });
     expect(relay.finished).toBe(true);

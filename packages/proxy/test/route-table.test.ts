@@ -38,3 +38,16 @@ describe("route table", () => {
     expect(table.match("GET", "/v1x/responses")).toEqual({ kind: "not_found" });
   });
 });
+
+describe("unprefixed routes", () => {
+  const admin: Route = { method: "GET", pattern: "/spend/logs", handler: h, unprefixed: true };
+  const t = createRouteTable([...routes, admin]);
+
+  it("serves them only at their own path", () => {
+    expect(t.match("GET", "/spend/logs")).toMatchObject({ kind: "found", route: admin });
+    expect(t.match("GET", "/spend/logs/")).toMatchObject({ kind: "found", route: admin });
+    expect(t.match("GET", "/v1/spend/logs")).toEqual({ kind: "not_found" });
+    expect(t.match("GET", "/openai/v1/spend/logs")).toEqual({ kind: "not_found" });
+    expect(t.match("DELETE", "/spend/logs")).toEqual({ kind: "method_not_allowed", allow: "GET" });
+  });
+});

@@ -1,5 +1,7 @@
 import {
   ConfigurationError,
+  chatCompletionRequestSchema,
+  responsesCreateRequestSchema,
   InvalidRequestError,
   ProviderRegistry,
   defaultTransport,
@@ -9,6 +11,7 @@ import {
   type ProviderPlugin,
   type Transport,
 } from "@dheera/core";
+import { misspeltSetting } from "./misspelt-setting.js";
 import { SDK_ONLY_KEYS } from "./call-options.js";
 
 export interface ResolverOptions {
@@ -100,14 +103,30 @@ export function createDeploymentResolver(options: ResolverOptions) {
   };
 }
 
+// Parameters of either wire format: never mistaken for a misspelt setting.
+const WIRE_KEYS: ReadonlySet<string> = new Set([
+  ...Object.keys(responsesCreateRequestSchema.shape),
+  ...Object.keys(chatCompletionRequestSchema.shape),
+]);
+
 function split(params: Record<string, unknown>, plugin: ProviderPlugin, sdkOnlyKeys: readonly string[]) {
   const settings: Record<string, unknown> = {};
   const body: Record<string, unknown> = {};
   const settingKeys = new Set(plugin.settingKeys);
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined || sdkOnlyKeys.includes(key)) continue;
-    if (settingKeys.has(key)) settings[key] = value;
-    else body[key] = value;
+    if (settingKeys.has(key)) {
+      settings[key] = value;
+      continue;
+    }
+    const meant = misspeltSetting(key, plugin.settingKeys, WIRE_KEYS);
+    if (meant) {
+      throw new ConfigurationError(`Unknown parameter '${key}'. Did you mean the ${plugin.id} setting '${meant}'?`, {
+        param: key,
+        provider: plugin.id,
+      });
+    }
+    body[key] = value;
   }
   return { settings, body };
 }

@@ -96,6 +96,14 @@ describe("the SDK with a third-party provider", () => {
     await expect(dheera.responses({ model: "fake/m1", input: "a", token: 42 })).rejects.toMatchObject({ status: 400, param: "token" });
   });
 
+  it("names a misspelt setting instead of sending it upstream", async () => {
+    const seen = { settings: [] as unknown[], bodies: [] as unknown[], resolves: 0 };
+    const dheera = createDheera({ providers: [fakeProvider(seen)] });
+    const error = await dheera.responses({ model: "fake/m1", input: "a", tokn: "t" }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 400, param: "tokn", message: "Unknown parameter 'tokn'. Did you mean the fake setting 'token'?" });
+    expect(seen.bodies).toHaveLength(0);
+  });
+
   it("names the package to install for an unknown prefix", async () => {
     const dheera = createDheera({ searchFrom: ["/nonexistent"] });
     const error = await dheera.responses({ model: "nosuch/x", input: "a" }).catch((e: unknown) => e);

@@ -14,7 +14,7 @@ import { listModels } from "./models-route.js";
 import { createMswHandlers } from "./msw-handlers.js";
 import { listenWithNodeHttp } from "./node-http-server.js";
 import { cancelResponse, createResponse, deleteResponse, listInputItems, retrieveResponse } from "./responses-routes.js";
-import { ResponsesStore } from "./responses-store.js";
+import { BACKGROUND_DELAY_MS, ResponsesStore } from "./responses-store.js";
 
 /**
  * An Azure OpenAI resource in a box: one framework-free handler (web Request -> Response)
@@ -50,6 +50,7 @@ export function createAzureEmulator(options: AzureEmulatorOptions = {}): AzureEm
     deployments: resolveDeployments(options.deployments ?? DEFAULT_EMULATOR_DEPLOYMENTS),
     reply: options.reply,
     streamDelayMs: options.streamDelayMs ?? 0,
+    backgroundDelayMs: options.backgroundDelayMs ?? BACKGROUND_DELAY_MS,
     store: new ResponsesStore(),
     spendTokens(n) {
       tokens += n;

@@ -10,6 +10,7 @@ export interface EmulatorRuntime {
   deployments: Map<string, ResolvedDeployment>;
   reply: AzureEmulatorOptions["reply"];
   streamDelayMs: number;
+  backgroundDelayMs: number;
   store: ResponsesStore;
   /** Adds to the token count behind `x-ratelimit-remaining-tokens`. */
   spendTokens(tokens: number): void;

@@ -21,6 +21,11 @@ export interface AzureEmulatorOptions {
   reply?: (context: EmulatorReplyContext) => EmulatorReply | undefined;
   /** Delay between SSE events, in ms (default 0). Useful for abort tests. */
   streamDelayMs?: number;
+  /**
+   * How long a `background: true` response stays queued before a GET finds it completed, in ms
+   * (default 1000: long enough that a create-then-cancel never races it on a loaded machine).
+   */
+  backgroundDelayMs?: number;
 }
 
 export type EmulatorApi = "responses" | "chat";

@@ -7,7 +7,7 @@ import { buildOutputItems, buildResponseObject, inProgressSnapshot, itemText } f
 import { parseJsonObjectBody, requiredString, type JsonObject } from "./request-checks.js";
 import { checkResponsesParams } from "./responses-request-checks.js";
 import { normalizeResponsesInput } from "./responses-input.js";
-import { BACKGROUND_DELAY_MS, isRunning, pageInputItems, type StoredResponse } from "./responses-store.js";
+import { isRunning, pageInputItems, type StoredResponse } from "./responses-store.js";
 import { responseStreamEvents, toResponsesSseFrames } from "./responses-stream-events.js";
 import { countWords } from "./word-tokens.js";
 
@@ -108,7 +108,7 @@ export async function createResponse(ctx: RouteContext): Promise<Response> {
     final,
     inputItems: input.items,
     background: params.background,
-    readyAt: Date.now() + BACKGROUND_DELAY_MS,
+    readyAt: Date.now() + ctx.runtime.backgroundDelayMs,
     includeObfuscation: params.includeObfuscation,
     chainCallIds: new Set([...(previous?.chainCallIds ?? []), ...callIdsOf(input.items), ...callIdsOf(output)]),
     pendingCallIds: callIdsOf(output),

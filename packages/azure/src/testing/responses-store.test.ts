@@ -80,8 +80,8 @@ describe("stored responses", () => {
     expect(res.json.error).toEqual({ message: "Cannot cancel a synchronous response.", type: "invalid_request_error", param: null, code: null });
   });
 
-  it("runs background responses: queued, then completed on a GET after ~50 ms", async () => {
-    const emulator = createAzureEmulator();
+  it("runs background responses: queued, then completed on a GET after backgroundDelayMs", async () => {
+    const emulator = createAzureEmulator({ backgroundDelayMs: 50 });
     const queued = (await post(emulator, "/openai/v1/responses", { model: "gpt-4o", input: "hi", background: true })).json;
     expect(queued).toMatchObject({ status: "queued", background: true, output: [], usage: null });
     expect((await call(emulator, "GET", `/openai/v1/responses/${queued.id}`)).json.status).toBe("queued");

@@ -7,8 +7,8 @@ import { isJsonObject, type JsonObject } from "./request-checks.js";
  * A background response stays `queued` until a GET after its ready time.
  */
 
-/** How long a background response stays queued. */
-export const BACKGROUND_DELAY_MS = 50;
+/** How long a background response stays queued by default (see AzureEmulatorOptions.backgroundDelayMs). */
+export const BACKGROUND_DELAY_MS = 1000;
 
 export interface StoredResponse {
   /** What GET returns now. */

@@ -49,7 +49,7 @@ export function fetchTransport(fetchFn?: typeof globalThis.fetch): Transport {
       dump: async () => {
         idle?.stop();
         await body.return(undefined);
-        if (res.body && !res.body.locked) await res.body.cancel().catch(() => {});
+        if (res.body && !res.body.locked) void res.body.cancel().catch(() => {});
       },
     };
   };
@@ -83,8 +83,10 @@ async function* readBody(
     }
   } finally {
     idle?.stop();
-    // An early exit of the consumer cancels the body so the connection is released.
-    if (!done) await reader.cancel().catch(() => {});
+    // An early exit of the consumer cancels the body so the connection is released. Not awaited:
+    // some fetch implementations (msw 2's interceptor) never settle a cancel, and the consumer
+    // that left must not hang on it.
+    if (!done) void reader.cancel().catch(() => {});
     reader.releaseLock();
   }
 }

@@ -22,18 +22,26 @@ export const dheeraAiParamsSchema = z.looseObject({
     .regex(/^[^/\s]+\/\S+$/, "must be <provider>/<model>"),
 });
 
+const usdPerToken = z.number().nonnegative().finite();
+
 export const modelInfoSchema = z.strictObject({
   /** Stable identity of the deployment; response ids are routed by it (see README). */
   id: deploymentIdSchema.optional(),
+  /**
+   * Pricing, handed to the provider as `ProviderContext.modelInfo`: `base_model` names the price
+   * entry a custom deployment name stands for, the prices override it (USD per token).
+   */
+  base_model: z.string().min(1).optional(),
+  input_cost_per_token: usdPerToken.optional(),
+  output_cost_per_token: usdPerToken.optional(),
+  cache_read_input_token_cost: usdPerToken.optional(),
+  cache_creation_input_token_cost: usdPerToken.optional(),
   /** Informational keys, accepted for compatibility with existing configs. */
-  base_model: z.string().optional(),
   mode: z.string().optional(),
   description: z.string().optional(),
   max_tokens: z.number().int().positive().optional(),
   max_input_tokens: z.number().int().positive().optional(),
   max_output_tokens: z.number().int().positive().optional(),
-  input_cost_per_token: z.number().nonnegative().optional(),
-  output_cost_per_token: z.number().nonnegative().optional(),
 });
 
 export const modelEntrySchema = z.strictObject({
@@ -50,6 +58,28 @@ export const generalSettingsSchema = z.strictObject({
   max_request_body_size_mb: z.number().positive().max(1024).optional(),
   /** How long SIGTERM waits for in-flight requests and streams, in seconds (default 10). */
   graceful_shutdown_timeout_seconds: z.number().nonnegative().max(3600).optional(),
+  /**
+   * The spend store's SQLite file (default `./dheera-spend.sqlite`, relative to the working
+   * directory; `:memory:` keeps it in the process). Setting it together with database_url is
+   * an error, so it is always clear which store is used.
+   */
+  spend_db_path: z.string().min(1).optional(),
+  /** `postgresql://user:pass@host:5432/db`: the spend store in PostgreSQL, shared by several proxies. */
+  database_url: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, "must be a postgresql:// URL")
+    .optional(),
+  /** How long spend rows wait in memory before they are written, ms (default 200). */
+  spend_flush_interval_ms: z.number().int().min(10).max(60_000).optional(),
+}).check((ctx) => {
+  if (ctx.value.spend_db_path !== undefined && ctx.value.database_url !== undefined) {
+    ctx.issues.push({
+      code: "custom",
+      path: ["spend_db_path"],
+      message: "set either spend_db_path (SQLite) or database_url (PostgreSQL), not both",
+      input: ctx.value,
+    });
+  }
 });
 
 export const routerSettingsSchema = z.strictObject({
@@ -57,9 +87,36 @@ export const routerSettingsSchema = z.strictObject({
   routing_strategy: z.enum(["least-busy", "round-robin"]).optional(),
 });
 
+const stdoutCallbackSchema = z.strictObject({
+  /** One JSON line per request on stdout: the standard logging payload. */
+  type: z.literal("stdout"),
+});
+
+const webhookCallbackSchema = z.strictObject({
+  /** POSTs JSON arrays of logging payloads to `url`, off the request path, with retries. */
+  type: z.literal("webhook"),
+  url: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }),
+  /** Sent with every POST (e.g. `Authorization: os.environ/HOOK_TOKEN`). */
+  headers: z.record(z.string(), z.string()).optional(),
+  /** Payloads per POST (default 100). */
+  batch_size: z.number().int().min(1).max(10_000).optional(),
+  /** A partial batch is sent after this long, ms (default 1000). */
+  flush_interval_ms: z.number().int().min(10).max(600_000).optional(),
+  /** Payloads held while the receiver is slow or down; when full the oldest are dropped (default 10000). */
+  max_queue: z.number().int().min(1).max(1_000_000).optional(),
+  /** Further attempts for a batch after a 5xx, 429 or network error (default 3). */
+  max_retries: z.number().int().min(0).max(20).optional(),
+});
+
+export const callbackSchema = z.discriminatedUnion("type", [stdoutCallbackSchema, webhookCallbackSchema], {
+  error: (issue) => (issue.code === "invalid_union" ? 'type must be "stdout" or "webhook"' : undefined),
+});
+
 export const dheeraAiSettingsSchema = z.strictObject({
   /** Same as the `--detailed_debug` flag. */
   detailed_debug: z.boolean().optional(),
+  /** Where every request's logging payload goes besides the spend store. */
+  callbacks: z.array(callbackSchema).optional(),
 });
 
 export const proxyConfigSchema = z.strictObject({
@@ -72,3 +129,5 @@ export const proxyConfigSchema = z.strictObject({
 export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
 export type ModelEntry = z.infer<typeof modelEntrySchema>;
 export type GeneralSettings = z.infer<typeof generalSettingsSchema>;
+export type CallbackConfig = z.infer<typeof callbackSchema>;
+export type WebhookCallbackConfig = z.infer<typeof webhookCallbackSchema>;

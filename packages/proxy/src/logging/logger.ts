@@ -9,6 +9,8 @@ export interface LoggerOptions {
 }
 
 const destinations = new WeakMap<Logger, pino.DestinationStream>();
+/** Loggers whose destination is the process's stdout (the default). */
+const onStdout = new WeakSet<Logger>();
 
 /**
  * Structured JSON logs, one object per line. Request lines carry request_id, method, path,
@@ -34,7 +36,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     destination,
   );
   destinations.set(logger, destination);
+  if (!options.destination) onStdout.add(logger);
   return logger;
+}
+
+/**
+ * Writes raw lines to stdout. Through the logger's own destination when that is stdout, so log
+ * lines and these lines never interleave mid-line and flushLogger() flushes both at exit.
+ */
+export function stdoutWriter(logger: Logger): (text: string) => void {
+  const destination = onStdout.has(logger) ? destinations.get(logger) : undefined;
+  if (destination) return (text) => void destination.write(text);
+  return (text) => void process.stdout.write(text);
 }
 
 /** Writes out what an async destination still holds; call before the process exits. */

@@ -1,22 +1,28 @@
-import { chatCompletionRequestSchema, parseWireRequest } from "@dheera/core";
+import { chatCompletionRequestSchema, normalizeUsage, parseWireRequest, type SseMessage } from "@dheera/core";
+import { beginCall, costHeader } from "../accounting/call-record.js";
+import { recordStreamEnd } from "../accounting/stream-outcome.js";
 import { readJsonBody, sendJson } from "../server/http-io.js";
 import type { RouteHandler } from "../server/route-table.js";
 import type { ProxyServices } from "../server/services.js";
 import { ChatRelay } from "../streaming/chat-relay.js";
 import { pipeSse } from "../streaming/pipe-sse.js";
+import { StreamTap } from "../streaming/stream-tap.js";
 import { deploymentLabel } from "./deployment-label.js";
 import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
 
 /**
  * `POST /v1/chat/completions`, JSON or SSE. Whether the deployment speaks Chat natively (bytes
  * pass through) or through a transform (events are encoded here) is the provider's business:
- * both arrive as a WireStream whose `toSse()` gives the right bytes.
+ * both arrive as a WireStream whose `toSse()` gives the right bytes. Usage and cost are read the
+ * same way for both (JSON body; the usage chunk, else the provider's upstream usage).
  */
 export function chatCompletions(s: ProxyServices): RouteHandler {
   return async ({ ctx, req, res }) => {
+    const call = beginCall(ctx, req, "chat");
     const body = await readJsonBody(req, res, s.bodyLimitBytes);
     const model = (body as { model?: unknown } | null)?.model;
-    if (typeof model === "string") ctx.log.model_name = model;
+    if (typeof model === "string") ctx.log.model_name = call.modelName = model;
+    call.stream = (body as { stream?: unknown } | null)?.stream === true;
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, request_body: s.redact(body) }, "request body");
     const request = parseWireRequest(chatCompletionRequestSchema, body);
 
@@ -24,6 +30,7 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
     const ops = target.deployment.chat!;
     ctx.log.deployment = deploymentLabel(target);
     ctx.log.stream = request.stream === true;
+    call.target = target;
     target.inFlight++;
     try {
       if (request.stream === true) {
@@ -33,17 +40,22 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
         res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
         res.flushHeaders();
         const relay = new ChatRelay();
-        const outcome = await pipeSse(res, result.stream.toSse({ onMessage: relay.onMessage }), relay, ctx);
+        const tap = new StreamTap("chat");
+        const onMessage = (message: SseMessage) => {
+          relay.onMessage(message);
+          tap.onMessage(message);
+        };
+        const piped = await pipeSse(res, result.stream.toSse({ onMessage }), relay, ctx);
         ctx.signal.removeEventListener("abort", onAbort);
-        if (relay.usage) ctx.log.usage = relay.usage;
-        if (outcome !== "completed") ctx.log.stream_end = outcome;
+        recordStreamEnd(call, tap, result, piped);
+        if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
         return;
       }
       const result = await ops.create(request, { signal: ctx.signal });
-      const usage = result.body.usage;
-      if (usage) ctx.log.usage = { input_tokens: usage.prompt_tokens, output_tokens: usage.completion_tokens, total_tokens: usage.total_tokens };
+      call.usage = normalizeUsage(result.body.usage);
+      call.responseId = typeof result.body.id === "string" ? result.body.id : null;
       if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(result.body) }, "response body");
-      sendJson(res, 200, result.body, upstreamHeaders(result, ctx));
+      sendJson(res, 200, result.body, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
     } finally {
       target.inFlight--;
     }

@@ -1,18 +1,27 @@
-import { parseWireRequest, responsesCreateRequestSchema, type ResponseObject } from "@dheera/core";
+import { normalizeUsage, parseWireRequest, responsesCreateRequestSchema, type ResponseObject } from "@dheera/core";
+import { beginCall, costHeader } from "../accounting/call-record.js";
+import { inBandFailure, recordStreamEnd } from "../accounting/stream-outcome.js";
 import { readJsonBody, sendJson } from "../server/http-io.js";
 import type { RouteHandler } from "../server/route-table.js";
 import type { ProxyServices } from "../server/services.js";
 import { ResponsesRelay } from "../streaming/responses-relay.js";
 import { pipeSse } from "../streaming/pipe-sse.js";
+import { StreamTap } from "../streaming/stream-tap.js";
 import { deploymentLabel } from "./deployment-label.js";
 import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
 
-/** `POST /v1/responses`: native pass-through to the deployment, JSON or SSE. */
+/**
+ * `POST /v1/responses`: native pass-through to the deployment, JSON or SSE. The usage is read
+ * from the JSON body or, for streams, from the terminal event on the side; a JSON answer carries
+ * its cost in `x-dheera-response-cost`.
+ */
 export function responsesCreate(s: ProxyServices): RouteHandler {
   return async ({ ctx, req, res }) => {
+    const call = beginCall(ctx, req, "responses");
     const body = await readJsonBody(req, res, s.bodyLimitBytes);
     const model = (body as { model?: unknown } | null)?.model;
-    if (typeof model === "string") ctx.log.model_name = model;
+    if (typeof model === "string") ctx.log.model_name = call.modelName = model;
+    call.stream = (body as { stream?: unknown } | null)?.stream === true;
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, request_body: s.redact(body) }, "request body");
     const request = parseWireRequest(responsesCreateRequestSchema, body);
 
@@ -30,6 +39,8 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     const ops = target.deployment.responses!;
     ctx.log.deployment = deploymentLabel(target);
     ctx.log.stream = request.stream === true;
+    call.target = target;
+    const encode = (id: string) => s.router.encode(target, id);
     target.inFlight++;
     try {
       if (request.stream === true) {
@@ -39,20 +50,22 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
         res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
         res.flushHeaders();
         const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
-        const relay = new ResponsesRelay((id) => s.router.encode(target, id), previous);
-        const outcome = await pipeSse(res, result.stream.toSse(), relay, ctx);
+        const relay = new ResponsesRelay(encode, previous);
+        const tap = new StreamTap("responses");
+        const piped = await pipeSse(res, result.stream.toSse({ onMessage: tap.onMessage }), relay, ctx);
         ctx.signal.removeEventListener("abort", onAbort);
-        if (relay.usage) ctx.log.usage = relay.usage;
-        if (outcome !== "completed") ctx.log.stream_end = outcome;
+        recordStreamEnd(call, tap, result, piped, encode);
+        if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
         return;
       }
       const result = await ops.create(request, { signal: ctx.signal });
-      const response = rewriteIds(result.body, (id) => s.router.encode(target, id));
-      if (response.usage) {
-        ctx.log.usage = { input_tokens: response.usage.input_tokens, output_tokens: response.usage.output_tokens, total_tokens: response.usage.total_tokens };
-      }
+      const response = rewriteIds(result.body, encode);
+      call.usage = normalizeUsage(response.usage);
+      call.responseId = response.id;
+      // A Response can come back "failed" inside a 2xx answer: passed on as it is, logged as a failure.
+      if (response.status === "failed") call.failure = inBandFailure({ code: response.error?.code ?? null, message: response.error?.message ?? "The response failed." });
       if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(response) }, "response body");
-      sendJson(res, 200, response, upstreamHeaders(result, ctx));
+      sendJson(res, 200, response, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
     } finally {
       target.inFlight--;
     }

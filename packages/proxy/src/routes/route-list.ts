@@ -5,8 +5,9 @@ import { liveliness, readiness } from "./health.js";
 import { modelRoutes } from "./models.js";
 import { responsesCreate } from "./responses-create.js";
 import { responsesCancel, responsesDelete, responsesInputItems, responsesRetrieve } from "./responses-by-id.js";
+import { spendLogs, spendSummary } from "./spend.js";
 
-/** Every endpoint; the route table also serves each under `/v1` and `/openai/v1`. */
+/** Every endpoint; the route table also serves each under `/v1` and `/openai/v1` (except the unprefixed admin routes). */
 export function proxyRoutes(s: ProxyServices, version: string): Route[] {
   const models = modelRoutes(s);
   return [
@@ -21,5 +22,7 @@ export function proxyRoutes(s: ProxyServices, version: string): Route[] {
     { method: "GET", pattern: "/health/liveliness", handler: liveliness, public: true },
     { method: "GET", pattern: "/health/liveness", handler: liveliness, public: true },
     { method: "GET", pattern: "/health/readiness", handler: readiness(s, version), public: true },
+    { method: "GET", pattern: "/spend/logs", handler: spendLogs(s), unprefixed: true },
+    { method: "GET", pattern: "/spend/summary", handler: spendSummary(s), unprefixed: true },
   ];
 }

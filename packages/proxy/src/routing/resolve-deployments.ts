@@ -3,10 +3,12 @@ import {
   ProviderRegistry,
   parseModelReference,
   type Deployment,
+  type ModelInfo,
   type ProviderPlugin,
   type Transport,
 } from "@dheera/core";
 import { ConfigError, type ConfigIssue, type ConfigPath } from "../config/config-error.js";
+import type { ModelEntry } from "../config/config-schema.js";
 import { withLines, type LoadedConfig } from "../config/load-config.js";
 import { configIssuesFromZod } from "../config/zod-config-issues.js";
 import { deploymentKey } from "./deployment-key.js";
@@ -72,10 +74,12 @@ export async function resolveDeployments(loaded: LoadedConfig, options: ResolveO
 
     let deployment: Deployment;
     try {
+      const modelInfo = pricingOf(entry);
       deployment = plugin.resolve(reference, parsed.data, {
         transport: options.transport,
         env: options.env,
         ...(options.warn ? { warn: options.warn } : {}),
+        ...(modelInfo ? { modelInfo } : {}),
       });
     } catch (err) {
       const param = DheeraError.isInstance(err) ? err.param : null;
@@ -96,6 +100,19 @@ export async function resolveDeployments(loaded: LoadedConfig, options: ResolveO
 
   if (issues.length > 0) throw new ConfigError(withLines(issues, loaded.locator), loaded.file);
   return out;
+}
+
+/** The pricing part of `model_info` (the provider prices the deployment with it); the rest is the proxy's. */
+function pricingOf(entry: ModelEntry): ModelInfo | undefined {
+  const info = entry.model_info;
+  if (!info) return undefined;
+  const out: ModelInfo = {};
+  if (info.base_model !== undefined) out.base_model = info.base_model;
+  if (info.input_cost_per_token !== undefined) out.input_cost_per_token = info.input_cost_per_token;
+  if (info.output_cost_per_token !== undefined) out.output_cost_per_token = info.output_cost_per_token;
+  if (info.cache_read_input_token_cost !== undefined) out.cache_read_input_token_cost = info.cache_read_input_token_cost;
+  if (info.cache_creation_input_token_cost !== undefined) out.cache_creation_input_token_cost = info.cache_creation_input_token_cost;
+  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 function messageOf(err: unknown): string {

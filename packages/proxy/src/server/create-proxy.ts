@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ProviderRegistry, defaultTransport, type Transport } from "@dheera/core";
+import { createCallReporting } from "../accounting/call-reporting.js";
 import { createAuthenticator } from "../auth/master-key.js";
 import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../logging/logger.js";
@@ -44,12 +45,15 @@ export interface DheeraProxy {
   /**
    * Stops accepting connections, lets in-flight requests and streams finish (at most
    * `graceMs`, default general_settings.graceful_shutdown_timeout_seconds or 10 s), then cuts
-   * what is left with an error event and closes every connection.
+   * what is left with an error event and closes every connection. Last, writes the spend rows
+   * and logging payloads still queued (at most 5 s more) and closes the spend store.
    */
   shutdown(graceMs?: number): Promise<void>;
 }
 
 const MB = 1024 * 1024;
+/** How long a shutdown waits for queued spend rows and webhook batches to be written. */
+const FLUSH_ON_SHUTDOWN_MS = 5000;
 
 /**
  * Builds the proxy from a config: validates it, finds each provider by model prefix, resolves
@@ -73,12 +77,15 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
   const router = new ModelRouter(deployments, routerSettings.routing_strategy);
 
   const masterKey = general.master_key ?? (env.DHEERA_AI_MASTER_KEY || undefined);
+  const redact = createRedactor([...(masterKey ? [masterKey] : []), ...collectSecrets(loaded.config), ...databaseSecrets(general.database_url)]);
+  const reporting = await createCallReporting(loaded, logger, redact);
   let draining = false;
   const services: ProxyServices = {
     router,
     auth: createAuthenticator(masterKey),
     logger,
-    redact: createRedactor([...(masterKey ? [masterKey] : []), ...collectSecrets(loaded.config)]),
+    reporting,
+    redact,
     detailedDebug,
     bodyLimitBytes: Math.round((general.max_request_body_size_mb ?? 10) * MB),
     startedAt: Math.floor(Date.now() / 1000),
@@ -97,6 +104,8 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
       models: router.modelNames,
       deployments: deployments.map((d) => ({ model_name: d.modelName, model: d.reference, api_base: d.deployment.apiBase, key: d.key })),
       auth: services.auth.enabled ? "master_key" : "none",
+      spend_store: { backend: reporting.store.backend, location: reporting.store.location },
+      callbacks: reporting.sinks.names,
     },
     "config loaded",
   );
@@ -132,10 +141,22 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
         // Everything left is an idle keep-alive connection.
         server.closeAllConnections();
         await closed;
+        await reporting.close(FLUSH_ON_SHUTDOWN_MS);
       })();
       return closing;
     },
   };
+}
+
+/** The database URL and its password, for the redactor: a connection error may echo either. */
+function databaseSecrets(url: string | undefined): string[] {
+  if (url === undefined) return [];
+  try {
+    const password = decodeURIComponent(new URL(url).password);
+    return password ? [url, password] : [url];
+  } catch {
+    return [url];
+  }
 }
 
 function isLoaded(value: unknown): value is LoadedConfig {

@@ -1,13 +1,17 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
+import type { LoggedError, TokenUsage } from "@dheera/core";
+import type { CallRecord } from "../accounting/call-record.js";
 
 /** What one request log line says (besides method, path, status and latency). */
 export interface RequestLogFields {
   model_name?: string;
   deployment?: string;
   stream?: boolean;
-  usage?: { input_tokens?: number; output_tokens?: number; total_tokens?: number };
+  usage?: TokenUsage | null;
+  /** USD; null when the usage or the deployment's price is unknown. Model calls only. */
+  cost?: number | null;
   /** The upstream's request id, for support tickets. */
   upstream_request_id?: string;
   error?: { type: string; code: string | null; message: string };
@@ -20,7 +24,10 @@ export type AbortCause = "client_closed" | "shutdown";
 /** Per-request state: id, timing, log fields and the signal that stops upstream work. */
 export interface RequestContext {
   readonly id: string;
+  /** performance.now() at the start, for latencies. */
   readonly startedAt: number;
+  /** Date.now() at the start, for timestamps. */
+  readonly startedAtMs: number;
   readonly method: string;
   readonly path: string;
   readonly query: URLSearchParams;
@@ -30,6 +37,10 @@ export interface RequestContext {
   abortCause: AbortCause | undefined;
   abort(cause: AbortCause): void;
   readonly log: RequestLogFields;
+  /** Set by the model-call routes (see accounting/call-record.ts). */
+  call: CallRecord | undefined;
+  /** The error the client got (or would have got, had it stayed), with its status. */
+  error: LoggedError | undefined;
 }
 
 // A client-supplied id is kept when it is short and plain, so traces line up across hops.
@@ -43,6 +54,7 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
   const ctx: RequestContext = {
     id: typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll("-", "")}`,
     startedAt: performance.now(),
+    startedAtMs: Date.now(),
     method: req.method ?? "GET",
     path: q === -1 ? url : url.slice(0, q),
     query: new URLSearchParams(q === -1 ? "" : url.slice(q + 1)),
@@ -54,6 +66,8 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
       controller.abort(new DOMException(cause === "shutdown" ? "The proxy is shutting down." : "The client closed the connection.", "AbortError"));
     },
     log: {},
+    call: undefined,
+    error: undefined,
   };
   // 'close' before the response finished = the client went away: stop the upstream at once.
   res.on("close", () => {

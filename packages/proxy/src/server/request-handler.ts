@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { DheeraError, NotFoundError, isAbortError } from "@dheera/core";
+import { DheeraError, NotFoundError, isAbortError, loggedErrorOf } from "@dheera/core";
 import { sendError } from "./http-io.js";
 import { createRequestContext, type RequestContext } from "./request-context.js";
 import type { RouteTable } from "./route-table.js";
@@ -41,7 +41,8 @@ export function createInFlight(): InFlight {
 
 /**
  * The one entry point for every HTTP request: request id, route lookup, auth, the handler,
- * errors as OpenAI bodies, and one structured log line when the response is done.
+ * errors as OpenAI bodies, and when the response is done: for a model call its logging payload
+ * and spend row (queued, never awaited), and one structured log line.
  */
 export function createRequestHandler(s: ProxyServices, table: RouteTable, inFlight: InFlight) {
   return (req: IncomingMessage, res: ServerResponse): void => {
@@ -58,8 +59,12 @@ export function createRequestHandler(s: ProxyServices, table: RouteTable, inFlig
     // Done = the socket side is closed and the handler has finished its bookkeeping (usage,
     // how a stream ended), so the log line is complete and a drain waits for both.
     void Promise.all([closed, handled]).then(() => {
+      const endedAt = performance.now();
+      const status = res.headersSent ? res.statusCode : 499;
+      // Queued before the request leaves the in-flight set, so a drain's flush includes it.
+      if (ctx.call) reportCall(s, ctx, status, endedAt);
       inFlight.delete(ctx);
-      logRequest(s, ctx, res);
+      logRequest(s, ctx, status, endedAt);
     });
   };
 }
@@ -81,29 +86,45 @@ async function dispatch(s: ProxyServices, table: RouteTable, ctx: RequestContext
     if (!match.route.public) s.auth.check(req.headers);
     await match.route.handler({ ctx, req, res, params: match.params });
   } catch (err) {
-    if (ctx.abortCause === "client_closed" && isAbortError(err)) return; // nobody left to answer
+    if (DheeraError.isInstance(err) && err.upstreamRequestId) ctx.log.upstream_request_id ??= err.upstreamRequestId;
+    if (ctx.abortCause === "client_closed" && isAbortError(err)) {
+      ctx.error = loggedErrorOf(err);
+      return; // nobody left to answer
+    }
     const shown =
       ctx.abortCause === "shutdown" && isAbortError(err)
         ? new DheeraError("The proxy is shutting down; the request was cut.", { status: 503, code: "proxy_shutting_down" })
         : err;
     if (!DheeraError.isInstance(shown)) s.logger.error({ request_id: ctx.id, err: s.redact(describe(shown)) }, "unexpected error");
     if (res.headersSent) {
+      ctx.error = loggedErrorOf(shown);
       if (!res.writableEnded) res.end();
       return;
     }
     const mapped = sendError(res, shown);
+    ctx.error = { status: mapped.status, type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
     ctx.log.error = { type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
   }
 }
 
-function logRequest(s: ProxyServices, ctx: RequestContext, res: ServerResponse): void {
-  const status = res.headersSent ? res.statusCode : 499;
+/** The call's payload and spend row; a failure here is logged and never reaches the client. */
+function reportCall(s: ProxyServices, ctx: RequestContext, status: number, endedAt: number): void {
+  const call = ctx.call!;
+  if (call.usage) ctx.log.usage = call.usage;
+  try {
+    ctx.log.cost = s.reporting.report(ctx, call, status, endedAt).cost;
+  } catch (err) {
+    s.logger.error({ request_id: ctx.id, err: s.redact(describe(err)) }, "could not record the call's spend");
+  }
+}
+
+function logRequest(s: ProxyServices, ctx: RequestContext, status: number, endedAt: number): void {
   const line = {
     request_id: ctx.id,
     method: ctx.method,
     path: ctx.path,
     status,
-    latency_ms: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
+    latency_ms: Math.round((endedAt - ctx.startedAt) * 100) / 100,
     ...ctx.log,
   };
   if (status >= 500) s.logger.warn(line, "request");

@@ -20,6 +20,8 @@ export interface Route {
   handler: RouteHandler;
   /** No master key needed (health checks). */
   public?: boolean;
+  /** Served only at `pattern` itself, not under `/v1` or `/openai/v1` (the admin routes). */
+  unprefixed?: boolean;
 }
 
 export type RouteMatch =
@@ -42,10 +44,16 @@ const PREFIXES = ["/openai/v1", "/v1"];
  */
 export function createRouteTable(routes: readonly Route[]) {
   const statics = new Map<string, Map<string, Route>>();
+  const exact = new Map<string, Map<string, Route>>();
   const dynamics: Compiled[] = [];
 
   for (const route of routes) {
-    if (route.pattern.includes("/:")) {
+    if (route.unprefixed) {
+      if (route.pattern.includes("/:")) throw new TypeError(`Unprefixed routes take no parameters: ${route.pattern}`);
+      let byMethod = exact.get(route.pattern);
+      if (!byMethod) exact.set(route.pattern, (byMethod = new Map()));
+      byMethod.set(route.method, route);
+    } else if (route.pattern.includes("/:")) {
       const segments = route.pattern.split("/").slice(1);
       let compiled = dynamics.find((d) => d.segments.join("/") === segments.join("/"));
       if (!compiled) {
@@ -66,6 +74,11 @@ export function createRouteTable(routes: readonly Route[]) {
 
   return {
     match(method: string, rawPath: string): RouteMatch {
+      const unprefixed = exact.get(rawPath.length > 1 && rawPath.endsWith("/") ? rawPath.slice(0, -1) : rawPath);
+      if (unprefixed) {
+        const route = unprefixed.get(method);
+        return route ? { kind: "found", route, params: {} } : { kind: "method_not_allowed", allow: allowOf(unprefixed) };
+      }
       const path = normalize(rawPath);
       const byMethod = statics.get(path);
       if (byMethod) {

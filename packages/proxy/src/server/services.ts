@@ -1,3 +1,4 @@
+import type { CallReporting } from "../accounting/call-reporting.js";
 import type { Authenticator } from "../auth/master-key.js";
 import type { Logger } from "../logging/logger.js";
 import type { ModelRouter } from "../routing/model-router.js";
@@ -7,6 +8,8 @@ export interface ProxyServices {
   readonly router: ModelRouter;
   readonly auth: Authenticator;
   readonly logger: Logger;
+  /** Logging payloads to the callbacks and spend rows to the store, for every model call. */
+  readonly reporting: CallReporting;
   /** Removes secrets from a value before it is logged. */
   readonly redact: (value: unknown) => unknown;
   readonly detailedDebug: boolean;

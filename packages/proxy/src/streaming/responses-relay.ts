@@ -1,5 +1,5 @@
 import { TERMINAL_RESPONSE_EVENT_TYPES, type OpenAIErrorBody } from "@dheera/core";
-import type { LoggedUsage, SseRelay } from "./sse-relay.js";
+import type { SseRelay } from "./sse-relay.js";
 
 const LIFECYCLE = new Set(["response.created", "response.in_progress", "response.queued", ...TERMINAL_RESPONSE_EVENT_TYPES]);
 const BOUNDARY = /\r\n\r\n|\n\n|\r\r/g;
@@ -18,7 +18,6 @@ export class ResponsesRelay implements SseRelay {
   #learned = false;
   #events = 0;
   #finished = false;
-  #usage: LoggedUsage | undefined;
 
   /**
    * @param encodeId the routable id for an upstream response id
@@ -31,10 +30,6 @@ export class ResponsesRelay implements SseRelay {
 
   get finished(): boolean {
     return this.#finished;
-  }
-
-  get usage(): LoggedUsage | undefined {
-    return this.#usage;
   }
 
   push(chunk: Uint8Array): string {
@@ -72,7 +67,7 @@ export class ResponsesRelay implements SseRelay {
     return out;
   }
 
-  /** Looks at one event: counts it, learns the id from the first lifecycle event, reads the end. */
+  /** Looks at one event: counts it, learns the id from the first lifecycle event, notices the end. */
   #inspect(event: string): void {
     let name: string | undefined;
     let data = "";
@@ -89,8 +84,8 @@ export class ResponsesRelay implements SseRelay {
       return;
     }
     if (type === undefined || !LIFECYCLE.has(type)) return;
-    const terminal = TERMINAL_RESPONSE_EVENT_TYPES.has(type);
-    if (this.#learned && !terminal) return;
+    if (TERMINAL_RESPONSE_EVENT_TYPES.has(type)) this.#finished = true;
+    if (this.#learned) return;
     const response = parseResponse(data);
     if (!response) return;
     if (!this.#learned && typeof response.id === "string" && response.id !== "") {
@@ -98,10 +93,6 @@ export class ResponsesRelay implements SseRelay {
       this.#replacements.push([quoted(response.id), quoted(this.encodeId(response.id))]);
       const prev = this.previousUpstreamId;
       if (prev && prev !== response.id) this.#replacements.push([quoted(prev), quoted(this.encodeId(prev))]);
-    }
-    if (terminal) {
-      this.#finished = true;
-      this.#usage = readUsage(response.usage);
     }
   }
 }
@@ -125,21 +116,11 @@ function peekType(data: string): string | undefined {
   }
 }
 
-function parseResponse(data: string): { id?: unknown; usage?: unknown } | undefined {
+function parseResponse(data: string): { id?: unknown } | undefined {
   try {
     const parsed = JSON.parse(data) as { response?: unknown };
-    return typeof parsed.response === "object" && parsed.response !== null ? (parsed.response as { id?: unknown; usage?: unknown }) : undefined;
+    return typeof parsed.response === "object" && parsed.response !== null ? (parsed.response as { id?: unknown }) : undefined;
   } catch {
     return undefined;
   }
-}
-
-function readUsage(usage: unknown): LoggedUsage | undefined {
-  if (typeof usage !== "object" || usage === null) return undefined;
-  const u = usage as Record<string, unknown>;
-  const out: LoggedUsage = {};
-  if (typeof u.input_tokens === "number") out.input_tokens = u.input_tokens;
-  if (typeof u.output_tokens === "number") out.output_tokens = u.output_tokens;
-  if (typeof u.total_tokens === "number") out.total_tokens = u.total_tokens;
-  return out;
 }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -58,6 +58,8 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 export interface SpawnOptions {
   args?: string[];
+  /** Working directory (where the default ./dheera-spend.sqlite goes); a fresh temp dir by default. */
+  cwd?: string;
   env?: Record<string, string>;
   /** Resolve on exit instead of waiting for RUNNING (config error tests). */
   expectExit?: boolean;
@@ -66,7 +68,11 @@ export interface SpawnOptions {
 
 export function spawnProxy(configFile: string | undefined, options: SpawnOptions = {}): Promise<ProxyProcess> {
   const args = [CLI, ...(configFile ? ["--config", configFile] : []), "--port", "0", "--host", "127.0.0.1", ...(options.args ?? [])];
-  const child = spawn(process.execPath, args, { cwd: PACKAGE_DIR, env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+  const ownCwd = options.cwd === undefined;
+  const cwd = options.cwd ?? mkdtempSync(path.join(tmpdir(), "dheera-proxy-cwd-"));
+  const child = spawn(process.execPath, args, { cwd, env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+  // A scratch working directory (and the default spend file in it) goes with the process.
+  if (ownCwd) child.once("exit", () => rmSync(cwd, { recursive: true, force: true }));
   running.add(child);
   let out = "";
   let err = "";

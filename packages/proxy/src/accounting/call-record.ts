@@ -1,0 +1,57 @@
+import type { IncomingMessage } from "node:http";
+import { PRICED_CALL_TYPES, costOf, type CallType, type LoggedError, type TokenUsage } from "@dheera/core";
+import { apiKeyHash } from "../auth/api-key-hash.js";
+import type { ProxyDeployment } from "../routing/resolve-deployments.js";
+import type { RequestContext } from "../server/request-context.js";
+
+/**
+ * What one model call (a request to a call route) learns on its way: the deployment, the usage,
+ * how a stream ended. When the request is done it becomes one logging payload and one spend row.
+ */
+export interface CallRecord {
+  readonly type: CallType;
+  /** SHA-256 prefix of the key the client presented (never the key); null without one. */
+  readonly apiKeyHash: string | null;
+  /** The model_name the client asked for ("" when it sent none). */
+  modelName: string;
+  stream: boolean;
+  target: ProxyDeployment | undefined;
+  usage: TokenUsage | null;
+  /** The response id as the client saw it (the proxy's routable id for Responses). */
+  responseId: string | null;
+  /** performance.now() at the first output token of a stream. */
+  firstTokenAt: number | null;
+  /** A failure the HTTP status does not show: reported inside a 200 answer or a stream. */
+  failure: LoggedError | null;
+}
+
+/** Starts the record of a call; the request handler turns it into the payload when the request is done. */
+export function beginCall(ctx: RequestContext, req: IncomingMessage, type: CallType): CallRecord {
+  const call: CallRecord = {
+    type,
+    apiKeyHash: apiKeyHash(req.headers),
+    modelName: "",
+    stream: false,
+    target: undefined,
+    usage: null,
+    responseId: null,
+    firstTokenAt: null,
+    failure: null,
+  };
+  ctx.call = call;
+  return call;
+}
+
+/**
+ * USD, or null when the usage or the deployment's price is unknown (never a silent 0). Calls on
+ * stored responses (retrieve, delete, ...) generate no tokens and cost 0.
+ */
+export function callCost(call: CallRecord): number | null {
+  return PRICED_CALL_TYPES.has(call.type) ? costOf(call.usage, call.target?.deployment.price) : 0;
+}
+
+/** `x-dheera-response-cost` for a JSON answer; no header when the cost is unknown. */
+export function costHeader(call: CallRecord): Record<string, string> {
+  const cost = callCost(call);
+  return cost === null ? {} : { "x-dheera-response-cost": String(cost) };
+}

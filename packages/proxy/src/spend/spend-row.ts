@@ -1,0 +1,67 @@
+import { randomUUID } from "node:crypto";
+import type { LoggingPayload } from "@dheera/core";
+import { z } from "zod";
+
+/*
+ * One spend row per model call: what /spend/logs returns and what both stores hold. Built from
+ * the call's logging payload, so the spend store and the callbacks never disagree.
+ */
+
+const tokens = z.number().int().nonnegative().nullable();
+
+export const spendRowSchema = z.strictObject({
+  /** The row's own id (a UUID): inserts are idempotent, a retried batch never doubles a row. */
+  id: z.string(),
+  /** The proxy's request id (`x-request-id`; a client may choose it, so it is not unique). */
+  request_id: z.string(),
+  /** When the request started, ISO 8601 UTC. */
+  created_at: z.string(),
+  call_type: z.string(),
+  model_name: z.string(),
+  /** The model_list entry as the request log names it (`azure/gpt-4o#0`); null before routing. */
+  deployment: z.string().nullable(),
+  provider: z.string().nullable(),
+  /** SHA-256 prefix of the presented key, never the key; null without one. */
+  api_key_hash: z.string().nullable(),
+  /** Null when the usage is unknown (most failures), never a made-up 0. */
+  input_tokens: tokens,
+  cached_input_tokens: tokens,
+  output_tokens: tokens,
+  reasoning_tokens: tokens,
+  total_tokens: tokens,
+  /** USD; null when the usage or the deployment's price is unknown. */
+  cost: z.number().nullable(),
+  /** The request's outcome as an HTTP status: the response's, or the error that ended a stream. */
+  status: z.number().int(),
+  latency_ms: z.number(),
+  stream: z.boolean(),
+  error_code: z.string().nullable(),
+});
+export type SpendRow = z.infer<typeof spendRowSchema>;
+
+/** The columns, in the order both stores insert them. */
+export const SPEND_COLUMNS = Object.keys(spendRowSchema.shape) as (keyof SpendRow)[];
+
+export function spendRowOf(payload: LoggingPayload, extra: { deployment: string | null; apiKeyHash: string | null; httpStatus: number }): SpendRow {
+  const u = payload.usage;
+  return {
+    id: randomUUID(),
+    request_id: payload.id,
+    created_at: payload.start_time,
+    call_type: payload.call_type,
+    model_name: payload.model,
+    deployment: extra.deployment,
+    provider: payload.provider,
+    api_key_hash: extra.apiKeyHash,
+    input_tokens: u ? u.input_tokens : null,
+    cached_input_tokens: u ? u.cached_input_tokens : null,
+    output_tokens: u ? u.output_tokens : null,
+    reasoning_tokens: u ? u.reasoning_tokens : null,
+    total_tokens: u ? u.total_tokens : null,
+    cost: payload.cost,
+    status: payload.error?.status ?? extra.httpStatus,
+    latency_ms: payload.latency_ms,
+    stream: payload.stream,
+    error_code: payload.error?.code ?? null,
+  };
+}

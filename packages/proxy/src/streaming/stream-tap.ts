@@ -1,0 +1,53 @@
+import { StreamAccounting, TERMINAL_RESPONSE_EVENT_TYPES, type SseMessage } from "@dheera/core";
+
+const RESPONSE_SNAPSHOTS = new Set(["response.created", "response.in_progress", "response.queued"]);
+const TYPE_PREFIX = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
+const CHAT_ERROR = /^\s*\{\s*"error"\s*:/;
+const CHAT_USAGE = /"usage"\s*:\s*\{/;
+const CHAT_FINISH = /"finish_reason"\s*:\s*"/;
+
+/**
+ * Feeds core's StreamAccounting from the SSE messages the proxy forwards (`toSse({ onMessage })`),
+ * parsing only the events that can change what it reports: Responses lifecycle, terminal and
+ * error events (a delta only counts until the first token, and then by its type alone); Chat
+ * chunks until the first token, then only those with usage, a finish_reason or an error. The
+ * bytes themselves are never touched.
+ */
+export class StreamTap {
+  readonly accounting: StreamAccounting;
+
+  constructor(readonly api: "responses" | "chat") {
+    this.accounting = new StreamAccounting(api);
+  }
+
+  readonly onMessage = (message: SseMessage): void => {
+    if (this.api === "responses") this.#responses(message);
+    else this.#chat(message.data);
+  };
+
+  #responses({ event, data }: SseMessage): void {
+    const type = event ?? TYPE_PREFIX.exec(data)?.[1];
+    if (type !== undefined) {
+      if (type.endsWith(".delta")) {
+        if (this.accounting.firstTokenAt === null) this.accounting.observe({ type });
+        return;
+      }
+      const wanted = type === "error" || TERMINAL_RESPONSE_EVENT_TYPES.has(type) || (RESPONSE_SNAPSHOTS.has(type) && this.accounting.responseId === null);
+      if (!wanted) return;
+    }
+    this.#observe(data);
+  }
+
+  #chat(data: string): void {
+    if (data.startsWith("[DONE]")) return;
+    if (this.accounting.firstTokenAt === null || CHAT_ERROR.test(data) || CHAT_USAGE.test(data) || CHAT_FINISH.test(data)) this.#observe(data);
+  }
+
+  #observe(data: string): void {
+    try {
+      this.accounting.observe(JSON.parse(data));
+    } catch {
+      // Not JSON: the client sees it as it is; there is nothing to account.
+    }
+  }
+}
