@@ -1,4 +1,4 @@
-import { fetchTransport, parseModelReference, undiciTransport, DheeraError, type Deployment } from "@dheera/core";
+import { fetchTransport, parseModelReference, responseObjectSchema, undiciTransport, DheeraError, type Deployment } from "@dheera/core";
 import { setupServer } from "msw/node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { azureProvider } from "../src/index.js";
@@ -31,6 +31,27 @@ describe("azure provider against the emulator (msw)", () => {
     expect(req.path).toBe("/openai/responses");
     expect(req.query["api-version"]).toBe("2025-03-01-preview");
     expect((req.body as { model: string }).model).toBe("o1-pro");
+  });
+
+  it("createRaw answers the upstream's own text with the same parsed body as create", async () => {
+    const d = deploy("azure/o1-pro", { api_version: "2025-03-01-preview" });
+    const viaCreate = await d.responses!.create({ model: "o1-pro", input: "Tell me about a unicorn" });
+    const raw = await d.responses!.createRaw!({ model: "o1-pro", input: "Tell me about a unicorn" });
+    expect(raw.status).toBe(200);
+    expect(JSON.parse(raw.raw)).toStrictEqual(raw.body);
+    // The same answer create gives (validated by the schema), field for field.
+    expect(responseObjectSchema.parse(JSON.parse(raw.raw))).toStrictEqual(raw.body);
+    expect(Object.keys(raw.body).sort()).toStrictEqual(Object.keys(viaCreate.body).sort());
+    expect(lastRequest().path).toBe("/openai/responses");
+    expect((lastRequest().body as { model: string; stream: boolean })).toMatchObject({ model: "o1-pro", stream: false });
+  });
+
+  it("createRaw fails as create does", async () => {
+    const d = deploy("azure/o1-pro", { api_key: "sk-wrong-secret-123", api_version: "preview" });
+    const a = (await d.responses!.create({ model: "o1-pro", input: "hi" }).catch((e: unknown) => e)) as DheeraError;
+    const b = (await d.responses!.createRaw!({ model: "o1-pro", input: "hi" }).catch((e: unknown) => e)) as DheeraError;
+    expect(DheeraError.isInstance(b)).toBe(true);
+    expect({ status: b.status, code: b.code, message: b.message }).toStrictEqual({ status: a.status, code: a.code, message: a.message });
   });
 
   it('routes api_version "preview" to /openai/v1/responses', async () => {

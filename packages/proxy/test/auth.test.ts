@@ -43,3 +43,24 @@ describe("master key auth", () => {
     expect(presentedKey({ "x-api-key": "c" })).toBe("c");
   });
 });
+
+describe("presented key digest", () => {
+  it("derives the spend identity from the digest auth computed (a 16-hex SHA-256 prefix)", async () => {
+    const { createHash } = await import("node:crypto");
+    const { apiKeyHash } = await import("../src/auth/api-key-hash.js");
+    const auth = createAuthenticator(KEY);
+    const headers = { authorization: `Bearer ${KEY}` };
+    auth.check(headers);
+    expect(apiKeyHash(headers)).toBe(createHash("sha256").update(KEY, "utf8").digest("hex").slice(0, 16));
+    expect(apiKeyHash({ "x-api-key": "other-key-123" })).toBe(createHash("sha256").update("other-key-123", "utf8").digest("hex").slice(0, 16));
+    expect(apiKeyHash({})).toBeNull();
+  });
+
+  it("does not reuse a digest when the same headers object carries another key", () => {
+    const auth = createAuthenticator(KEY);
+    const headers: Record<string, string> = { authorization: `Bearer ${KEY}` };
+    auth.check(headers);
+    headers.authorization = "Bearer sk-wrong-key";
+    expect(() => auth.check(headers)).toThrow(expect.objectContaining({ status: 401 }));
+  });
+});

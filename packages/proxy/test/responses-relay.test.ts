@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ChatRelay } from "../src/streaming/chat-relay.js";
 import { ResponsesRelay } from "../src/streaming/responses-relay.js";
+import { StreamTap } from "../src/streaming/stream-tap.js";
 
 const UP = "resp_0123456789abcdef";
 const PREV = "resp_previous00000000";
@@ -89,6 +90,51 @@ describe("ResponsesRelay", () => {
     const relay = new ResponsesRelay(encode);
     const out = relay.push(new TextEncoder().encode(events[2]!.trimEnd())) + relay.end();
     expect(out.endsWith("\n\n")).toBe(true);
+    expect(relay.finished).toBe(true);
+  });
+});
+
+describe("ResponsesRelay on bytes, with a StreamTap", () => {
+  it("passes a chunk without an id to replace on as the upstream's own bytes", () => {
+    const relay = new ResponsesRelay(encode, PREV);
+    relay.push(new TextEncoder().encode(events[0]!));
+    const plain = new TextEncoder().encode(`event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"x"}\n\n`);
+    const out = relay.push(plain);
+    expect(out).toBeInstanceOf(Uint8Array);
+    expect(Buffer.from(out as Uint8Array).equals(Buffer.from(plain))).toBe(true);
+  });
+
+  it("feeds the tap from the events it reads: id, first token, usage; each lifecycle event parsed once", () => {
+    const tap = new StreamTap("responses");
+    const relay = new ResponsesRelay(encode, PREV, tap);
+    const parse = JSON.parse;
+    let parses = 0;
+    JSON.parse = ((...a: Parameters<typeof JSON.parse>) => {
+      parses++;
+      return parse(...a);
+    }) as typeof JSON.parse;
+    let out = "";
+    try {
+      out += relay.push(new TextEncoder().encode(wire));
+      out += relay.end();
+    } finally {
+      JSON.parse = parse;
+    }
+    expect(out).toBe(expected);
+    expect(parses).toBe(2);
+    expect(tap.accounting.responseId).toBe(UP);
+    expect(tap.accounting.firstTokenAt).not.toBeNull();
+    expect(tap.accounting.usage).toMatchObject({ input_tokens: 3, output_tokens: 5, total_tokens: 8 });
+    expect(relay.finished).toBe(true);
+  });
+
+  it("gives the tap the same as before for CRLF streams and data-only events", () => {
+    const dataOnly = events.map((e) => e.replace(/^event: [^\n]*\n/, "")).join("").replaceAll("\n", "\r\n");
+    const tap = new StreamTap("responses");
+    const relay = new ResponsesRelay(encode, undefined, tap);
+    const out = relay.push(new TextEncoder().encode(dataOnly)) + relay.end();
+    expect(out).toContain(encode(UP));
+    expect(tap.accounting.usage).toMatchObject({ total_tokens: 8 });
     expect(relay.finished).toBe(true);
   });
 });

@@ -18,6 +18,11 @@ import { mapAzureError } from "../errors/azure-error.js";
  */
 export interface AzureClient {
   json<T>(method: HttpMethod, url: string, body: unknown, schema: z.ZodType<T>, options?: CallOptions): Promise<WireMeta & { body: T }>;
+  /**
+   * Like `json`, but keeps the body's text: the parsed value is only checked by `check` (which
+   * must accept what the schema would), not copied by a schema. Same errors as `json`.
+   */
+  jsonRaw<T>(method: HttpMethod, url: string, body: unknown, check: (value: unknown) => value is T, options?: CallOptions): Promise<WireMeta & { body: T; raw: string }>;
   /** Sends a streaming request; resolves once the upstream answered 2xx with its headers. */
   stream(url: string, body: unknown, options?: CallOptions): Promise<WireMeta & { response: UpstreamResponse; abort: (reason?: unknown) => void }>;
 }
@@ -73,6 +78,18 @@ export function createAzureClient(settings: ResolvedAzureSettings, transport: Tr
       const result = schema.safeParse(parsed);
       if (!result.success) throw badBody(response, "does not have the expected shape");
       return { ...meta(response), body: result.data };
+    },
+    async jsonRaw(method, url, body, check, options) {
+      const { response } = await send(method, url, body, options);
+      const text = await response.text();
+      let parsed: unknown;
+      try {
+        parsed = text === "" ? {} : JSON.parse(text);
+      } catch {
+        throw badBody(response, "is not JSON");
+      }
+      if (!check(parsed)) throw badBody(response, "does not have the expected shape");
+      return { ...meta(response), body: parsed, raw: text };
     },
     async stream(url, body, options) {
       const { response, abort } = await send("POST", url, body, options);

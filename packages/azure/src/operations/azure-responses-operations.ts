@@ -8,6 +8,7 @@ import {
 } from "@dheera/core";
 import type { AzureUrls } from "../config/azure-url.js";
 import type { AzureClient } from "./azure-client.js";
+import { isResponseObject } from "./response-shape.js";
 import { responsesVersionHint } from "./responses-version-hint.js";
 
 /** The Responses API on Azure: the request flows through untouched but for `model` = deployment. */
@@ -16,6 +17,9 @@ export function azureResponsesOperations(client: AzureClient, urls: AzureUrls, d
   const ops: ResponsesOperations = {
     create: (request, options) =>
       client.json("POST", urls.responses, { ...request, model: deployment, stream: false }, responseObjectSchema, options),
+
+    createRaw: (request, options) =>
+      client.jsonRaw("POST", urls.responses, { ...request, model: deployment, stream: false }, isResponseObject, options),
 
     async stream(request, options) {
       const { response, abort, ...meta } = await client.stream(urls.responses, { ...request, model: deployment, stream: true }, options);
@@ -38,6 +42,7 @@ export function azureResponsesOperations(client: AzureClient, urls: AzureUrls, d
 function withHint(ops: ResponsesOperations, hint: (error: unknown) => never): ResponsesOperations {
   return {
     create: (...a) => ops.create(...a).catch(hint),
+    createRaw: (...a) => ops.createRaw!(...a).catch(hint),
     stream: (...a) => ops.stream(...a).catch(hint),
     retrieve: (...a) => ops.retrieve(...a).catch(hint),
     delete: (...a) => ops.delete(...a).catch(hint),

@@ -29,6 +29,15 @@ export interface WireResult<T> extends WireMeta {
   body: T;
 }
 
+/**
+ * A result whose body is also available as the upstream's own text, for hosts that only relay it
+ * (the proxy). `body` is the parsed answer, checked to have the same shape the validated path
+ * insists on, but not copied or normalized by a schema; `raw` is the exact upstream JSON text.
+ */
+export interface RawWireResult<T> extends WireResult<T> {
+  raw: string;
+}
+
 export interface WireStreamResult<E> extends WireMeta {
   stream: WireStream<E>;
   /**
@@ -45,6 +54,12 @@ export type QueryParams = Record<string, string | string[] | undefined>;
 /** The Responses API, in its wire format. */
 export interface ResponsesOperations {
   create(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<ResponseObject>>;
+  /**
+   * Optional: `create`, with the upstream body kept as text for a host that relays it (no schema
+   * copy, no re-serialization). Same request, same errors as `create`. Hosts fall back to
+   * `create` when a provider does not offer it.
+   */
+  createRaw?(request: ResponsesCreateRequest, options?: CallOptions): Promise<RawWireResult<ResponseObject>>;
   stream(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireStreamResult<ResponseStreamEvent>>;
   retrieve(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<ResponseObject>>;
   delete(id: string, options?: CallOptions): Promise<WireResult<DeletedResponse>>;

@@ -112,6 +112,22 @@ describe("WireStream cancellation", () => {
     expect(abort).not.toHaveBeenCalled();
   });
 
+  it("does not abort a source that ends right after the consumer stopped (a transform returning on the terminal event)", async () => {
+    const abort = vi.fn();
+    const stream = WireStream.fromSse<ResponseStreamEvent>(chunksOf(`data: ${JSON.stringify(created)}\n\n`), abort);
+    for await (const _ of stream) break;
+    expect(abort).not.toHaveBeenCalled();
+  });
+
+  it("still aborts a source that does not end within a turn of the event loop", async () => {
+    const controller = new AbortController();
+    const abort = vi.fn((reason?: unknown) => controller.abort(reason));
+    const stream = WireStream.fromSse<ResponseStreamEvent>(bodyUntilAborted(`data: ${JSON.stringify(created)}\n\n`, controller.signal), abort);
+    for await (const _ of stream) break;
+    expect(abort).toHaveBeenCalledOnce();
+    expect(abort.mock.calls[0]![0]).toMatchObject({ name: "AbortError" });
+  });
+
   it("abort() calls the abort function, and an upstream that honours it ends iteration with an AbortError", async () => {
     const controller = new AbortController();
     const abort = vi.fn((reason?: unknown) => controller.abort(reason));

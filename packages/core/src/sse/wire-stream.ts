@@ -91,6 +91,8 @@ export class WireStream<E> implements AsyncIterable<E> {
     this.#consumed = true;
     const abort = this.abortUpstream;
     let settled = false;
+    let started = false;
+    let reading = false;
     const stopEarly = () => {
       if (settled) return;
       settled = true;
@@ -98,6 +100,8 @@ export class WireStream<E> implements AsyncIterable<E> {
     };
     return {
       async next() {
+        started = true;
+        reading = true;
         try {
           const result = await gen.next();
           if (result.done) settled = true;
@@ -105,11 +109,22 @@ export class WireStream<E> implements AsyncIterable<E> {
         } catch (err) {
           stopEarly();
           throw err;
+        } finally {
+          reading = false;
         }
       },
       async return(value?: unknown) {
+        // A consumer that stops right after the last event (the bridge's transform returns on
+        // the terminal event) usually leaves a source that is about to end by itself: aborting
+        // that finished request would only cost a DOMException and undici's destroy path. Give
+        // the source one turn of the event loop to end; if it does not, abort as before.
+        const check = !settled && started && !reading ? await endsWithinATurn(gen) : "more";
+        if (check === "done") settled = true;
         stopEarly();
-        await gen.return(undefined);
+        const returned = gen.return(undefined);
+        // A read the check left pending ends with the abort; do not wait on a source that ignores it.
+        if (check === "pending") void returned.catch(() => {});
+        else await returned;
         return { done: true, value: value as T };
       },
       [Symbol.asyncIterator]() {
@@ -117,4 +132,21 @@ export class WireStream<E> implements AsyncIterable<E> {
       },
     };
   }
+}
+
+/** Whether the generator's next read ends it before the event loop moves on (setImmediate). */
+function endsWithinATurn(gen: AsyncGenerator<unknown>): Promise<"done" | "more" | "pending"> {
+  return new Promise((resolve) => {
+    const timer = setImmediate(resolve, "pending");
+    gen.next().then(
+      (result) => {
+        clearImmediate(timer);
+        resolve(result.done === true ? "done" : "more");
+      },
+      () => {
+        clearImmediate(timer);
+        resolve("more");
+      },
+    );
+  });
 }

@@ -1,10 +1,12 @@
-import { createHash, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
 import { AuthenticationError } from "@dheera/core";
+import { keyDigest, sha256 } from "./key-digest.js";
 
 /**
  * Master-key auth. The key's digest is computed once; each request hashes what it presented
- * and compares digests in constant time (equal lengths, so no length leak either).
+ * and compares digests in constant time (equal lengths, so no length leak either). The presented
+ * key's digest is shared with the spend identity (api-key-hash.ts): one SHA-256 per request.
  */
 export interface Authenticator {
   readonly enabled: boolean;
@@ -12,11 +14,9 @@ export interface Authenticator {
   check(headers: IncomingHttpHeaders): void;
 }
 
-const digest = (value: string) => createHash("sha256").update(value, "utf8").digest();
-
 export function createAuthenticator(masterKey: string | undefined): Authenticator {
   if (masterKey === undefined || masterKey === "") return { enabled: false, check() {} };
-  const expected = digest(masterKey);
+  const expected = sha256(masterKey);
   return {
     enabled: true,
     check(headers) {
@@ -27,7 +27,7 @@ export function createAuthenticator(masterKey: string | undefined): Authenticato
           { code: "missing_api_key" },
         );
       }
-      if (!timingSafeEqual(digest(presented), expected)) {
+      if (!timingSafeEqual(keyDigest(headers, presented).digest, expected)) {
         // Never echo the presented key: it may be a real key sent to the wrong place.
         throw new AuthenticationError("Authentication Error, Invalid proxy server token passed.", { code: "invalid_api_key" });
       }

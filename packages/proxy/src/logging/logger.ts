@@ -25,12 +25,18 @@ export function createLogger(options: LoggerOptions = {}): Logger {
       name: "dheera_ai",
       level: options.detailedDebug ? "debug" : "info",
       base: { pid: process.pid },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // Milliseconds since the epoch: no date formatting per line.
+      timestamp: pino.stdTimeFunctions.epochTime,
       formatters: { level: (label) => ({ level: label }) },
-      // A second net behind the body redactor: header-shaped fields never reach the output.
-      redact: {
-        paths: ["headers.authorization", "headers['api-key']", "headers['x-api-key']", "*.api_key", "*.master_key"],
-        censor: "[REDACTED]",
+      // A second net behind the body redactor: header-shaped fields never reach the output. Not
+      // pino's `redact` (its wildcard paths run on every line); the per-request line, built from
+      // known fields, skips it (see censorSecretFields).
+      hooks: {
+        logMethod(args, method) {
+          const first = args[0] as unknown;
+          if (typeof first === "object" && first !== null && args[1] !== REQUEST_LINE) args[0] = censorSecretFields(first as Record<string, unknown>) as never;
+          return method.apply(this, args);
+        },
       },
     },
     destination,
@@ -38,6 +44,35 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   destinations.set(logger, destination);
   if (!options.destination) onStdout.add(logger);
   return logger;
+}
+
+/** The message of the per-request log line (server/request-handler.ts): known fields, never a secret. */
+const REQUEST_LINE = "request";
+const CENSOR = "[REDACTED]";
+const SECRET_HEADERS = ["authorization", "api-key", "x-api-key"] as const;
+const SECRET_FIELDS = ["api_key", "master_key"] as const;
+
+/**
+ * What the former pino `redact` paths did (`headers.authorization`, `headers['api-key']`,
+ * `headers['x-api-key']`, `*.api_key`, `*.master_key`), on a copy: the caller's object is not changed.
+ */
+export function censorSecretFields(obj: Record<string, unknown>): Record<string, unknown> {
+  if (obj instanceof Error) return obj;
+  let out: Record<string, unknown> | undefined;
+  for (const key in obj) {
+    const value = obj[key];
+    if (typeof value !== "object" || value === null || Array.isArray(value) || value instanceof Error) continue;
+    const record = value as Record<string, unknown>;
+    const names = key === "headers" ? [...SECRET_HEADERS, ...SECRET_FIELDS] : SECRET_FIELDS;
+    let copy: Record<string, unknown> | undefined;
+    for (const name of names) {
+      if (!Object.hasOwn(record, name)) continue;
+      copy ??= { ...record };
+      copy[name] = CENSOR;
+    }
+    if (copy) (out ??= { ...obj })[key] = copy;
+  }
+  return out ?? obj;
 }
 
 /**

@@ -50,12 +50,26 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
         res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
         res.flushHeaders();
         const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
-        const relay = new ResponsesRelay(encode, previous);
+        // The relay reads each event's type on the bytes and tells the tap, which parses only
+        // what it accounts; a lifecycle event is parsed once, for both.
         const tap = new StreamTap("responses");
-        const piped = await pipeSse(res, result.stream.toSse({ onMessage: tap.onMessage }), relay, ctx);
+        const relay = new ResponsesRelay(encode, previous, tap);
+        const piped = await pipeSse(res, result.stream.toSse(), relay, ctx);
         ctx.signal.removeEventListener("abort", onAbort);
         recordStreamEnd(call, tap, result, piped, encode);
         if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
+        return;
+      }
+      if (ops.createRaw) {
+        // Relay the upstream's text: only the ids change, and only the fields we account are read.
+        const result = await ops.createRaw(request, { signal: ctx.signal });
+        const upstream = result.body;
+        const { text, id } = rewriteRawIds(result.raw, upstream, encode);
+        call.usage = normalizeUsage(upstream.usage);
+        call.responseId = id;
+        if (upstream.status === "failed") call.failure = inBandFailure({ code: upstream.error?.code ?? null, message: upstream.error?.message ?? "The response failed." });
+        if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(rewriteIds(upstream, encode)) }, "response body");
+        sendJson(res, 200, text, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
         return;
       }
       const result = await ops.create(request, { signal: ctx.signal });
@@ -83,4 +97,27 @@ export function rewriteIds<T extends Pick<ResponseObject, "id"> & { previous_res
   const out = { ...response, id: encode(response.id) };
   if (typeof out.previous_response_id === "string" && out.previous_response_id !== "") out.previous_response_id = encode(out.previous_response_id);
   return out;
+}
+
+/**
+ * `rewriteIds` on the upstream's JSON text: the quoted upstream id (and an echoed
+ * previous_response_id) replaced by the routable one wherever it occurs, as `ResponsesRelay`
+ * does for streams. When the text does not hold the id in the form JSON.stringify writes it
+ * (an upstream that escapes differently), the parsed body is serialized instead.
+ */
+export function rewriteRawIds(
+  raw: string,
+  response: Pick<ResponseObject, "id"> & { previous_response_id?: unknown },
+  encode: (upstreamId: string) => string,
+): { text: string; id: string } {
+  const id = encode(response.id);
+  const prev = response.previous_response_id;
+  const pairs: [string, string][] = [[JSON.stringify(response.id), JSON.stringify(id)]];
+  if (typeof prev === "string" && prev !== "" && prev !== response.id) pairs.push([JSON.stringify(prev), JSON.stringify(encode(prev))]);
+  let text = raw;
+  for (const [from, to] of pairs) {
+    if (!text.includes(from)) return { text: JSON.stringify(rewriteIds(response, encode)), id };
+    text = text.replaceAll(from, to);
+  }
+  return { text, id };
 }

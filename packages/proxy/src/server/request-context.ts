@@ -50,7 +50,9 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
   const url = req.url ?? "/";
   const q = url.indexOf("?");
   const incoming = req.headers["x-request-id"];
-  const controller = new AbortController();
+  // Created on first use (the first read of `signal`, or an abort): requests that never reach
+  // upstream work, or that finish without reading it, make none.
+  let controller: AbortController | undefined;
   const ctx: RequestContext = {
     id: typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll("-", "")}`,
     startedAt: performance.now(),
@@ -58,9 +60,12 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
     method: req.method ?? "GET",
     path: q === -1 ? url : url.slice(0, q),
     query: new URLSearchParams(q === -1 ? "" : url.slice(q + 1)),
-    signal: controller.signal,
+    get signal() {
+      return (controller ??= new AbortController()).signal;
+    },
     abortCause: undefined,
     abort(cause) {
+      controller ??= new AbortController();
       if (controller.signal.aborted) return;
       ctx.abortCause = cause;
       controller.abort(new DOMException(cause === "shutdown" ? "The proxy is shutting down." : "The client closed the connection.", "AbortError"));

@@ -1,94 +1,134 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
-import type BetterSqlite3 from "better-sqlite3";
-import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
-import { SPEND_COLUMNS, type SpendRow } from "./spend-row.js";
-import { TOTALS_SQL, totalsOf, whereOf, type SpendFilter, type SpendStore, type SpendSummary } from "./spend-store.js";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { openSqliteSpendDatabase } from "./sqlite-database.js";
+import type { SpendWorkerData, SpendWorkerReply, SpendWorkerRequest } from "./spend-worker.js";
+import type { SpendStore } from "./spend-store.js";
+
+/** WAL checkpoints are manual (the automatic one stalls a commit); the worker runs one this often. */
+const CHECKPOINT_INTERVAL_MS = 1000;
 
 /**
  * The embedded spend store: one SQLite file (better-sqlite3) in WAL mode, so readers never wait
  * for the writer and several processes (workers, a second proxy on the same host) can share the
  * file. `synchronous = NORMAL`: a committed batch survives the process being killed (kill -9);
- * only a power cut can lose the last commits. Calls are synchronous and short (a batch insert is
- * one transaction of prepared statements), and run in the flush timer, never in a request.
+ * only a power cut can lose the last commits.
+ *
+ * The connection lives in a worker thread (spend-worker.ts, built to dist/spend-worker.js next to
+ * this module's bundle): batches are posted to it and `insert` resolves once the worker has
+ * committed them, so the event loop never waits for SQLite (inserts, migrations, WAL checkpoints).
+ * Running from source (tests), where no built worker sits next to this file, the same database
+ * code runs in-thread.
  */
 export async function openSqliteSpendStore(file: string): Promise<SpendStore> {
-  const { default: Database } = await import("better-sqlite3");
   const location = file === ":memory:" ? ":memory:" : path.resolve(file);
-  const db: BetterSqlite3.Database = new Database(location);
-  try {
-    db.pragma("journal_mode = WAL");
-    db.pragma("synchronous = NORMAL");
-    // Another process holding the write lock (a worker migrating, a flush) is waited for.
-    db.pragma("busy_timeout = 5000");
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  let insert: BetterSqlite3.Statement | undefined;
+  const workerUrl = new URL("./spend-worker.js", import.meta.url);
+  if (workerUrl.protocol === "file:" && existsSync(fileURLToPath(workerUrl))) return openWorkerStore(workerUrl, location);
+  return openInThreadStore(location);
+}
+
+async function openInThreadStore(location: string): Promise<SpendStore> {
+  const { default: Database } = await import("better-sqlite3");
+  const db = openSqliteSpendDatabase(Database, location);
+  return {
+    backend: "sqlite",
+    location,
+    migrate: async () => db.migrate(),
+    insert: async (rows) => db.insert(rows),
+    logs: async (filter, limit) => db.logs(filter, limit),
+    summary: async (filter) => db.summary(filter),
+    close: async () => db.close(),
+  };
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+}
+
+async function openWorkerStore(workerUrl: URL, location: string): Promise<SpendStore> {
+  let worker: Worker | undefined;
+  let starting: Promise<Worker> | undefined;
+  let nextId = 1;
+  let closed = false;
+  const pending = new Map<number, Pending>();
+
+  const errorOf = (e: { message: string; name?: string; code?: string }) => Object.assign(new Error(e.message), e.name ? { name: e.name } : {}, e.code ? { code: e.code } : {});
+
+  // A worker whose connection failed or that died is replaced by the next call (the writer retries).
+  const start = () =>
+    (starting ??= new Promise<Worker>((resolve, reject) => {
+      const w = new Worker(workerUrl, { workerData: { location, checkpointIntervalMs: CHECKPOINT_INTERVAL_MS } satisfies SpendWorkerData });
+      // Only the start and outstanding calls keep the process alive (a flush at SIGTERM is
+      // awaited to the end); an idle worker never holds the exit.
+      let ready = false;
+      const fail = (err: Error) => {
+        if (worker === w) worker = undefined;
+        starting = undefined;
+        if (!ready) reject(err);
+        for (const p of pending.values()) p.reject(err);
+        pending.clear();
+      };
+      w.on("message", (reply: SpendWorkerReply) => {
+        if (reply.id === 0) {
+          if (reply.ok) {
+            ready = true;
+            worker = w;
+            if (pending.size === 0) w.unref();
+            resolve(w);
+          } else fail(errorOf(reply.error));
+          return;
+        }
+        const call = pending.get(reply.id);
+        if (!call) return;
+        pending.delete(reply.id);
+        if (pending.size === 0) w.unref();
+        if (reply.ok) call.resolve(reply.value);
+        else call.reject(errorOf(reply.error));
+      });
+      w.on("error", (err) => fail(err));
+      w.on("exit", (code) => fail(new Error(`the spend worker exited (code ${code})`)));
+    }));
+
+  const call = async <T>(op: SpendWorkerRequest["op"], ...args: unknown[]): Promise<T> => {
+    if (closed && op !== "close") throw new Error("the spend store is closed");
+    const w = worker ?? (await start());
+    const id = nextId++;
+    return new Promise<T>((resolve, reject) => {
+      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      w.ref();
+      try {
+        w.postMessage({ id, op, args } satisfies SpendWorkerRequest);
+      } catch (err) {
+        // Not cloneable: nothing was sent, so no reply will come.
+        pending.delete(id);
+        if (pending.size === 0) w.unref();
+        reject(err as Error);
+      }
+    });
+  };
+
+  // The file is opened (and a bad path reported) before the proxy starts serving.
+  await start();
 
   return {
     backend: "sqlite",
     location,
-    async migrate() {
-      db.exec("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
-      // IMMEDIATE takes the write lock first: two processes starting together apply each migration once.
-      const run = db.transaction(() => {
-        const done = new Set((db.prepare("SELECT version FROM schema_migrations").all() as { version: number }[]).map((r) => r.version));
-        const applied: number[] = [];
-        for (const migration of MIGRATIONS) {
-          if (done.has(migration.version)) continue;
-          for (const statement of migration.sqlite) db.exec(statement);
-          db.prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)").run(migration.version, migration.name, new Date().toISOString());
-          applied.push(migration.version);
-        }
-        const max = (db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as { v: number | null }).v ?? 0;
-        return { version: Math.max(max, SCHEMA_VERSION), applied };
-      });
-      return run.immediate();
-    },
-    async insert(rows) {
-      insert ??= db.prepare(
-        `INSERT INTO spend_logs (${SPEND_COLUMNS.join(", ")}) VALUES (${SPEND_COLUMNS.map(() => "?").join(", ")}) ON CONFLICT (id) DO NOTHING`,
-      );
-      const statement = insert;
-      db.transaction((batch: readonly SpendRow[]) => {
-        for (const row of batch) statement.run(SPEND_COLUMNS.map((c) => toSqlite(row[c])));
-      })(rows);
-    },
-    async logs(filter, limit) {
-      const where = whereOf(filter, () => "?", (d) => d.toISOString());
-      const rows = db
-        .prepare(`SELECT ${SPEND_COLUMNS.join(", ")} FROM spend_logs ${where.sql} ORDER BY created_at DESC, id DESC LIMIT ?`)
-        .all(...where.params, limit) as Record<string, unknown>[];
-      return rows.map(fromSqlite);
-    },
-    async summary(filter) {
-      const where = whereOf(filter, () => "?", (d) => d.toISOString());
-      const total = db.prepare(`SELECT ${TOTALS_SQL} FROM spend_logs ${where.sql}`).get(...where.params) as Record<string, unknown>;
-      const byModel = db
-        .prepare(`SELECT model_name, ${TOTALS_SQL} FROM spend_logs ${where.sql} GROUP BY model_name ORDER BY cost DESC, requests DESC, model_name`)
-        .all(...where.params) as Record<string, unknown>[];
-      const byKey = db
-        .prepare(`SELECT api_key_hash, ${TOTALS_SQL} FROM spend_logs ${where.sql} GROUP BY api_key_hash ORDER BY cost DESC, requests DESC, api_key_hash`)
-        .all(...where.params) as Record<string, unknown>[];
-      const summary: SpendSummary = {
-        total: totalsOf(total),
-        by_model: byModel.map((r) => ({ model_name: String(r.model_name), ...totalsOf(r) })),
-        by_api_key: byKey.map((r) => ({ api_key_hash: (r.api_key_hash as string | null) ?? null, ...totalsOf(r) })),
-      };
-      return summary;
-    },
+    migrate: () => call("migrate"),
+    insert: (rows) => call("insert", rows),
+    logs: (filter, limit) => call("logs", filter, limit),
+    summary: (filter) => call("summary", filter),
     async close() {
-      if (db.open) db.close();
+      if (closed) return;
+      closed = true;
+      if (!worker) return;
+      const w = worker;
+      try {
+        await call("close");
+      } finally {
+        await w.terminate();
+      }
     },
   };
-}
-
-function toSqlite(value: SpendRow[keyof SpendRow]): string | number | null {
-  if (typeof value === "boolean") return value ? 1 : 0;
-  return value;
-}
-
-function fromSqlite(row: Record<string, unknown>): SpendRow {
-  return { ...(row as unknown as SpendRow), stream: row.stream === 1 };
 }

@@ -3,6 +3,21 @@ import type { SseRelay } from "./sse-relay.js";
 
 const LIFECYCLE = new Set(["response.created", "response.in_progress", "response.queued", ...TERMINAL_RESPONSE_EVENT_TYPES]);
 const BOUNDARY = /\r\n\r\n|\n\n|\r\r/g;
+const LF = 0x0a;
+const CR = 0x0d;
+const BLANK_LF = Buffer.from("\n\n");
+const BLANK_CRLF = Buffer.from("\r\n\r\n");
+const BLANK_CR = Buffer.from("\r\r");
+const EVENT_FIELD = Buffer.from("event:");
+const DATA_FIELD = Buffer.from("data:");
+
+/**
+ * What the relay tells about each event it reads (a `StreamTap`): the event's type and its data
+ * on demand. Answers the parsed data when it parsed it, so a lifecycle event is parsed once.
+ */
+export interface ResponsesEventObserver {
+  responsesEvent(type: string | undefined, data: () => string): unknown;
+}
 
 /**
  * Relays a Responses API event stream. Events are forwarded as the upstream wrote them (the
@@ -10,11 +25,15 @@ const BOUNDARY = /\r\n\r\n|\n\n|\r\r/g;
  * first lifecycle event reveals and which is then replaced by the proxy's routable id
  * wherever it occurs, together with an echoed `previous_response_id`. Bytes are held back only
  * up to the end of the current event, so an id is never split across two writes.
+ *
+ * Works on the upstream's bytes: event boundaries and `event:` lines are found with
+ * `Buffer.indexOf`, chunks without an id to replace are passed on as they came, and an event's
+ * data is decoded (and parsed) only when its type matters (lifecycle, terminal, error, or what
+ * the observer wants).
  */
 export class ResponsesRelay implements SseRelay {
-  #decoder = new TextDecoder();
-  #pending = "";
-  #replacements: [string, string][] = [];
+  #pending: Buffer | undefined;
+  #replacements: { from: string; fromBytes: Buffer; to: string }[] = [];
   #learned = false;
   #events = 0;
   #finished = false;
@@ -22,30 +41,41 @@ export class ResponsesRelay implements SseRelay {
   /**
    * @param encodeId the routable id for an upstream response id
    * @param previousUpstreamId the previous_response_id sent upstream, which the snapshots echo
+   * @param observer told about every event (usage, ids, errors on the side), e.g. a `StreamTap`
    */
   constructor(
     private readonly encodeId: (upstreamId: string) => string,
     private readonly previousUpstreamId?: string,
+    private readonly observer?: ResponsesEventObserver,
   ) {}
 
   get finished(): boolean {
     return this.#finished;
   }
 
-  push(chunk: Uint8Array): string {
-    this.#pending += this.#decoder.decode(chunk, { stream: true });
-    const cut = lastBoundaryEnd(this.#pending);
-    if (cut === 0) return "";
-    const complete = this.#pending.slice(0, cut);
-    this.#pending = this.#pending.slice(cut);
-    return this.#process(complete);
+  push(chunk: Uint8Array): Uint8Array | string {
+    let buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#pending !== undefined) {
+      buf = Buffer.concat([this.#pending, buf]);
+      this.#pending = undefined;
+    }
+    const cut = lastBoundaryEnd(buf);
+    if (cut === 0) {
+      if (buf.length > 0) this.#pending = buf;
+      return "";
+    }
+    if (cut < buf.length) {
+      this.#pending = buf.subarray(cut);
+      buf = buf.subarray(0, cut);
+    }
+    return this.#processBytes(buf);
   }
 
   end(): string {
-    const rest = this.#pending + this.#decoder.decode();
-    this.#pending = "";
+    const rest = this.#pending === undefined ? "" : this.#pending.toString("utf8");
+    this.#pending = undefined;
     // A last event without its blank line still counts (some servers close that way).
-    return rest.trim() === "" ? rest : this.#process(rest.endsWith("\n") ? `${rest}\n` : `${rest}\n\n`);
+    return rest.trim() === "" ? rest : this.#processText(rest.endsWith("\n") ? `${rest}\n` : `${rest}\n\n`);
   }
 
   errorEvent(error: OpenAIErrorBody["error"]): string {
@@ -54,21 +84,75 @@ export class ResponsesRelay implements SseRelay {
     return `event: error\ndata: ${JSON.stringify(event)}\n\n`;
   }
 
-  #process(text: string): string {
+  /** Complete events as bytes; the text path handles CR line ends (rare). */
+  #processBytes(buf: Buffer): Uint8Array | string {
+    if (buf.indexOf(CR) !== -1) return this.#processText(buf.toString("utf8"));
+    let start = 0;
+    while (start < buf.length) {
+      const end = buf.indexOf(BLANK_LF, start);
+      const stop = end === -1 ? buf.length : end;
+      this.#inspectBytes(buf, start, stop);
+      start = end === -1 ? buf.length : end + 2;
+    }
+    for (const r of this.#replacements) {
+      if (buf.indexOf(r.fromBytes) !== -1) return this.#replace(buf.toString("utf8"));
+    }
+    return buf;
+  }
+
+  #processText(text: string): string {
     let start = 0;
     BOUNDARY.lastIndex = 0;
     for (let m = BOUNDARY.exec(text); m !== null; m = BOUNDARY.exec(text)) {
-      this.#inspect(text.slice(start, m.index));
+      this.#inspectText(text.slice(start, m.index));
       start = m.index + m[0].length;
     }
-    if (start < text.length) this.#inspect(text.slice(start));
+    if (start < text.length) this.#inspectText(text.slice(start));
+    return this.#replace(text);
+  }
+
+  #replace(text: string): string {
     let out = text;
-    for (const [from, to] of this.#replacements) if (out.includes(from)) out = out.split(from).join(to);
+    for (const { from, to } of this.#replacements) if (out.includes(from)) out = out.split(from).join(to);
     return out;
   }
 
-  /** Looks at one event: counts it, learns the id from the first lifecycle event, notices the end. */
-  #inspect(event: string): void {
+  /** One event (LF line ends only) in buf[start, stop). */
+  #inspectBytes(buf: Buffer, start: number, stop: number): void {
+    let name: string | undefined;
+    let first = -1;
+    let firstEnd = -1;
+    let more: [number, number][] | undefined;
+    let line = start;
+    while (line < stop) {
+      let eol = buf.indexOf(LF, line);
+      if (eol === -1 || eol > stop) eol = stop;
+      if (startsWith(buf, line, eol, DATA_FIELD)) {
+        const from = line + (buf[line + 5] === 0x20 ? 6 : 5);
+        if (first === -1) {
+          first = from;
+          firstEnd = eol;
+        } else (more ??= []).push([from, eol]);
+      } else if (startsWith(buf, line, eol, EVENT_FIELD)) {
+        name = buf.toString("utf8", line + 6, eol).trim();
+      }
+      line = eol + 1;
+    }
+    if (first === -1) return;
+    if (more !== undefined) {
+      // Several data lines (rare): joined as the text path does.
+      let data = buf.toString("utf8", first, firstEnd);
+      for (const [a, b] of more) data += (data ? "\n" : "") + buf.toString("utf8", a, b);
+      if (data !== "") this.#event(name, () => data);
+      return;
+    }
+    if (first >= firstEnd) return;
+    let data: string | undefined;
+    const getData = () => (data ??= buf.toString("utf8", first, firstEnd));
+    this.#event(name, getData);
+  }
+
+  #inspectText(event: string): void {
     let name: string | undefined;
     let data = "";
     for (const line of event.split(/\r\n|\r|\n/)) {
@@ -76,9 +160,22 @@ export class ResponsesRelay implements SseRelay {
       else if (line.startsWith("event:")) name = line.slice(6).trim();
     }
     if (data === "") return;
+    this.#event(name, () => data);
+  }
+
+  /** Looks at one event: counts it, learns the id from the first lifecycle event, notices the end. */
+  #event(name: string | undefined, data: () => string): void {
     this.#events++;
     // Without an `event:` line the type is in the JSON; only then is every event parsed.
-    const type = name ?? peekType(data);
+    let parsed: unknown;
+    let type = name;
+    if (type === undefined) {
+      parsed = parseJson(data());
+      const t = (parsed as { type?: unknown } | undefined)?.type;
+      type = typeof t === "string" ? t : undefined;
+    }
+    const observed = this.observer?.responsesEvent(type, data);
+    if (observed !== undefined) parsed = observed;
     if (type === "error") {
       this.#finished = true;
       return;
@@ -86,41 +183,50 @@ export class ResponsesRelay implements SseRelay {
     if (type === undefined || !LIFECYCLE.has(type)) return;
     if (TERMINAL_RESPONSE_EVENT_TYPES.has(type)) this.#finished = true;
     if (this.#learned) return;
-    const response = parseResponse(data);
+    const response = responseOf(parsed ?? parseJson(data()));
     if (!response) return;
-    if (!this.#learned && typeof response.id === "string" && response.id !== "") {
+    if (typeof response.id === "string" && response.id !== "") {
       this.#learned = true;
-      this.#replacements.push([quoted(response.id), quoted(this.encodeId(response.id))]);
+      this.#learn(response.id);
       const prev = this.previousUpstreamId;
-      if (prev && prev !== response.id) this.#replacements.push([quoted(prev), quoted(this.encodeId(prev))]);
+      if (prev && prev !== response.id) this.#learn(prev);
     }
+  }
+
+  #learn(upstreamId: string): void {
+    const from = quoted(upstreamId);
+    this.#replacements.push({ from, fromBytes: Buffer.from(from), to: quoted(this.encodeId(upstreamId)) });
   }
 }
 
 /** Replacing `"id"` with its quotes keeps a substring of other text from ever matching. */
 const quoted = (s: string) => JSON.stringify(s);
 
-function lastBoundaryEnd(text: string): number {
-  const a = text.lastIndexOf("\n\n");
-  const b = text.lastIndexOf("\r\n\r\n");
-  const c = text.lastIndexOf("\r\r");
+function startsWith(buf: Buffer, at: number, end: number, prefix: Buffer): boolean {
+  if (end - at < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+function lastBoundaryEnd(buf: Buffer): number {
+  const n = buf.length;
+  // The usual case: the chunk ends with its event's blank line.
+  if (n >= 2 && buf[n - 1] === LF && buf[n - 2] === LF) return n;
+  const a = buf.lastIndexOf(BLANK_LF);
+  const b = buf.lastIndexOf(BLANK_CRLF);
+  const c = buf.lastIndexOf(BLANK_CR);
   return Math.max(a === -1 ? 0 : a + 2, b === -1 ? 0 : b + 4, c === -1 ? 0 : c + 2);
 }
 
-function peekType(data: string): string | undefined {
+function parseJson(data: string): unknown {
   try {
-    const parsed = JSON.parse(data) as { type?: unknown };
-    return typeof parsed.type === "string" ? parsed.type : undefined;
+    return JSON.parse(data) as unknown;
   } catch {
     return undefined;
   }
 }
 
-function parseResponse(data: string): { id?: unknown } | undefined {
-  try {
-    const parsed = JSON.parse(data) as { response?: unknown };
-    return typeof parsed.response === "object" && parsed.response !== null ? (parsed.response as { id?: unknown }) : undefined;
-  } catch {
-    return undefined;
-  }
+function responseOf(parsed: unknown): { id?: unknown } | undefined {
+  const response = (parsed as { response?: unknown } | null | undefined)?.response;
+  return typeof response === "object" && response !== null ? (response as { id?: unknown }) : undefined;
 }

@@ -26,16 +26,25 @@ export class StreamTap {
   };
 
   #responses({ event, data }: SseMessage): void {
-    const type = event ?? TYPE_PREFIX.exec(data)?.[1];
+    this.responsesEvent(event ?? TYPE_PREFIX.exec(data)?.[1], () => data);
+  }
+
+  /**
+   * One Responses event whose type the caller has already read (`ResponsesRelay`, which reads the
+   * `event:` line itself): the data is only produced, and parsed, when it can change what is
+   * reported. Answers the parsed data when it parsed it (so the caller need not parse it again),
+   * else undefined.
+   */
+  responsesEvent(type: string | undefined, data: () => string): unknown {
     if (type !== undefined) {
       if (type.endsWith(".delta")) {
         if (this.accounting.firstTokenAt === null) this.accounting.observe({ type });
-        return;
+        return undefined;
       }
       const wanted = type === "error" || TERMINAL_RESPONSE_EVENT_TYPES.has(type) || (RESPONSE_SNAPSHOTS.has(type) && this.accounting.responseId === null);
-      if (!wanted) return;
+      if (!wanted) return undefined;
     }
-    this.#observe(data);
+    return this.#observe(data());
   }
 
   #chat(data: string): void {
@@ -43,11 +52,14 @@ export class StreamTap {
     if (this.accounting.firstTokenAt === null || CHAT_ERROR.test(data) || CHAT_USAGE.test(data) || CHAT_FINISH.test(data)) this.#observe(data);
   }
 
-  #observe(data: string): void {
+  #observe(data: string): unknown {
     try {
-      this.accounting.observe(JSON.parse(data));
+      const parsed: unknown = JSON.parse(data);
+      this.accounting.observe(parsed);
+      return parsed;
     } catch {
       // Not JSON: the client sees it as it is; there is nothing to account.
+      return undefined;
     }
   }
 }
