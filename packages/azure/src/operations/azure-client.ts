@@ -65,29 +65,26 @@ export function createAzureClient(settings: ResolvedAzureSettings, transport: Tr
     return { response, abort: (reason?: unknown) => controller.abort(reason) };
   };
 
+  // One read for both JSON paths: the validated one (SDK) and the raw relay (proxy).
+  const readJson = async (method: HttpMethod, url: string, body: unknown, options: CallOptions | undefined) => {
+    const { response } = await send(method, url, body, options);
+    const text = await response.text();
+    try {
+      return { response, text, parsed: (text === "" ? {} : JSON.parse(text)) as unknown };
+    } catch {
+      throw badBody(response, "is not JSON");
+    }
+  };
+
   return {
     async json(method, url, body, schema, options) {
-      const { response } = await send(method, url, body, options);
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = text === "" ? {} : JSON.parse(text);
-      } catch {
-        throw badBody(response, "is not JSON");
-      }
+      const { response, parsed } = await readJson(method, url, body, options);
       const result = schema.safeParse(parsed);
       if (!result.success) throw badBody(response, "does not have the expected shape");
       return { ...meta(response), body: result.data };
     },
     async jsonRaw(method, url, body, check, options) {
-      const { response } = await send(method, url, body, options);
-      const text = await response.text();
-      let parsed: unknown;
-      try {
-        parsed = text === "" ? {} : JSON.parse(text);
-      } catch {
-        throw badBody(response, "is not JSON");
-      }
+      const { response, text, parsed } = await readJson(method, url, body, options);
       if (!check(parsed)) throw badBody(response, "does not have the expected shape");
       return { ...meta(response), body: parsed, raw: text };
     },

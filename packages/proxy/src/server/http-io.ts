@@ -88,8 +88,9 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
  * Lets the client finish sending so it reads our 413 instead of a reset connection, but only up
  * to a bound: past it the socket is destroyed.
  */
-function discard(req: IncomingMessage, res: ServerResponse, limit: number): void {
-  res.setHeader("connection", "close");
+function discard(req: IncomingMessage, _res: ServerResponse, limit: number): void {
+  // No `connection: close`: closing right after our answer would reset a client that is still
+  // writing its body (EPIPE on its side); reading the rest keeps the connection orderly.
   let extra = 0;
   const cap = Math.max(limit * 4, 64 * 1024 * 1024);
   req.on("data", (chunk: Buffer) => {
