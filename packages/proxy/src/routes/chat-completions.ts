@@ -1,13 +1,14 @@
-import { chatCompletionRequestSchema, normalizeUsage, parseWireRequest, type SseMessage } from "@dheera/core";
-import { beginCall, costHeader } from "../accounting/call-record.js";
+import { chatCompletionRequestSchema, normalizeUsage, type SseMessage } from "@dheera/core";
+import { costHeader } from "../accounting/call-record.js";
 import { recordStreamEnd } from "../accounting/stream-outcome.js";
-import { readJsonBody, sendJson } from "../server/http-io.js";
+import { sendJson } from "../server/http-io.js";
 import type { RouteHandler } from "../server/route-table.js";
 import type { ProxyServices } from "../server/services.js";
 import { ChatRelay } from "../streaming/chat-relay.js";
 import { pipeSse } from "../streaming/pipe-sse.js";
 import { StreamTap } from "../streaming/stream-tap.js";
 import { deploymentLabel } from "./deployment-label.js";
+import { readCallRequest } from "./read-call-request.js";
 import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
 
 /**
@@ -17,14 +18,9 @@ import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
  * same way for both (JSON body; the usage chunk, else the provider's upstream usage).
  */
 export function chatCompletions(s: ProxyServices): RouteHandler {
-  return async ({ ctx, req, res }) => {
-    const call = beginCall(ctx, req, "chat");
-    const body = await readJsonBody(req, res, s.bodyLimitBytes);
-    const model = (body as { model?: unknown } | null)?.model;
-    if (typeof model === "string") ctx.log.model_name = call.modelName = model;
-    call.stream = (body as { stream?: unknown } | null)?.stream === true;
-    if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, request_body: s.redact(body) }, "request body");
-    const request = parseWireRequest(chatCompletionRequestSchema, body);
+  return async (route) => {
+    const { ctx, res } = route;
+    const { call, request } = await readCallRequest(s, route, "chat", chatCompletionRequestSchema);
 
     const target = s.router.pick(request.model, "chat");
     const ops = target.deployment.chat!;

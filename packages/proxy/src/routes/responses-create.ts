@@ -1,13 +1,14 @@
-import { normalizeUsage, parseWireRequest, responsesCreateRequestSchema, type ResponseObject } from "@dheera/core";
-import { beginCall, costHeader } from "../accounting/call-record.js";
+import { normalizeUsage, responsesCreateRequestSchema, type ResponseObject } from "@dheera/core";
+import { costHeader } from "../accounting/call-record.js";
 import { inBandFailure, recordStreamEnd } from "../accounting/stream-outcome.js";
-import { readJsonBody, sendJson } from "../server/http-io.js";
+import { sendJson } from "../server/http-io.js";
 import type { RouteHandler } from "../server/route-table.js";
 import type { ProxyServices } from "../server/services.js";
 import { ResponsesRelay } from "../streaming/responses-relay.js";
 import { pipeSse } from "../streaming/pipe-sse.js";
 import { StreamTap } from "../streaming/stream-tap.js";
 import { deploymentLabel } from "./deployment-label.js";
+import { readCallRequest } from "./read-call-request.js";
 import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
 
 /**
@@ -16,14 +17,9 @@ import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
  * its cost in `x-dheera-response-cost`.
  */
 export function responsesCreate(s: ProxyServices): RouteHandler {
-  return async ({ ctx, req, res }) => {
-    const call = beginCall(ctx, req, "responses");
-    const body = await readJsonBody(req, res, s.bodyLimitBytes);
-    const model = (body as { model?: unknown } | null)?.model;
-    if (typeof model === "string") ctx.log.model_name = call.modelName = model;
-    call.stream = (body as { stream?: unknown } | null)?.stream === true;
-    if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, request_body: s.redact(body) }, "request body");
-    const request = parseWireRequest(responsesCreateRequestSchema, body);
+  return async (route) => {
+    const { ctx, res } = route;
+    const { call, request } = await readCallRequest(s, route, "responses", responsesCreateRequestSchema);
 
     // A follow-up goes where its previous response lives; the upstream sees its own id.
     let pinned: string | undefined;

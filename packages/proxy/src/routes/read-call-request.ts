@@ -1,0 +1,26 @@
+import { parseWireRequest, type CallType } from "@dheera/core";
+import type { z } from "zod";
+import { beginCall, type CallRecord } from "../accounting/call-record.js";
+import { readJsonBody } from "../server/http-io.js";
+import type { RouteCall } from "../server/route-table.js";
+import type { ProxyServices } from "../server/services.js";
+
+/**
+ * The start both create routes share: open the call record, read the body within the size
+ * limit, note model_name and stream flag for the log line even when validation fails next, log
+ * the body under --detailed_debug, and validate the fields we act on.
+ */
+export async function readCallRequest<S extends z.ZodType>(
+  s: ProxyServices,
+  { ctx, req, res }: RouteCall,
+  type: CallType,
+  schema: S,
+): Promise<{ call: CallRecord; request: z.output<S> }> {
+  const call = beginCall(ctx, req, type);
+  const body = await readJsonBody(req, res, s.bodyLimitBytes);
+  const model = (body as { model?: unknown } | null)?.model;
+  if (typeof model === "string") ctx.log.model_name = call.modelName = model;
+  call.stream = (body as { stream?: unknown } | null)?.stream === true;
+  if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, request_body: s.redact(body) }, "request body");
+  return { call, request: parseWireRequest(schema, body) };
+}
