@@ -34,40 +34,55 @@ export function createAzureClient(settings: ResolvedAzureSettings, transport: Tr
   const staticAuth = settings.adTokenProvider ? undefined : azureAuthHeaders(settings);
   const secrets = [settings.apiKey, settings.adToken].filter((s): s is string => Boolean(s));
 
-  const headersFor = async (options: CallOptions | undefined, hasBody: boolean): Promise<Record<string, string>> => {
-    const auth = await (staticAuth ?? azureAuthHeaders(settings));
-    return {
-      accept: "application/json",
-      ...(hasBody ? { "content-type": "application/json" } : {}),
-      ...auth,
-      ...options?.headers,
-    };
+  const build = (auth: Record<string, string>, hasBody: boolean, extra: Record<string, string> | undefined): Record<string, string> => ({
+    accept: "application/json",
+    ...(hasBody ? { "content-type": "application/json" } : {}),
+    ...auth,
+    ...extra,
+  });
+  // With a key (no token provider) the headers never change: built once, shared by every request.
+  let fixed: { withBody: Record<string, string>; noBody: Record<string, string> } | undefined;
+  staticAuth?.then(
+    (auth) => (fixed = { withBody: build(auth, true, undefined), noBody: build(auth, false, undefined) }),
+    () => undefined, // missing credentials: every request reports it below
+  );
+  const headersFor = (options: CallOptions | undefined, hasBody: boolean): Record<string, string> | Promise<Record<string, string>> => {
+    if (fixed && !options?.headers) return hasBody ? fixed.withBody : fixed.noBody;
+    return (staticAuth ?? azureAuthHeaders(settings)).then((auth) => build(auth, hasBody, options?.headers));
   };
 
-  const send = async (method: HttpMethod, url: string, body: unknown, options: CallOptions | undefined) => {
-    const controller = new AbortController();
-    const onAbort = () => controller.abort(options?.signal?.reason);
-    if (options?.signal?.aborted) onAbort();
-    else options?.signal?.addEventListener("abort", onAbort, { once: true });
+  // A stream can be cut on its own (`abort`), so it gets a controller linked to the caller's
+  // signal; a JSON request only needs the caller's signal, passed as it is (an AbortController
+  // and a listener per request show in the proxy's profile).
+  const send = async (method: HttpMethod, url: string, body: unknown, options: CallOptions | undefined, abortable: boolean) => {
+    let controller: AbortController | undefined;
+    let signal = options?.signal;
+    if (abortable) {
+      const c = (controller = new AbortController());
+      const onAbort = () => c.abort(options?.signal?.reason);
+      if (options?.signal?.aborted) onAbort();
+      else options?.signal?.addEventListener("abort", onAbort, { once: true });
+      signal = c.signal;
+    }
     const timeoutMs = options?.timeoutMs ?? settings.timeoutMs;
     const response = await transport({
       method,
       url,
       headers: await headersFor(options, body !== undefined),
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: controller.signal,
+      ...(signal ? { signal } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     });
     if (response.status < 200 || response.status >= 300) {
       const bodyText = await response.text().catch(() => "");
       throw mapAzureError({ status: response.status, bodyText, headers: response.headers, secrets });
     }
-    return { response, abort: (reason?: unknown) => controller.abort(reason) };
+    return { response, abort: (reason?: unknown) => controller?.abort(reason) };
   };
 
   // One read for both JSON paths: the validated one (SDK) and the raw relay (proxy).
   const readJson = async (method: HttpMethod, url: string, body: unknown, options: CallOptions | undefined) => {
-    const { response } = await send(method, url, body, options);
+    const { response } = await send(method, url, body, options, false);
     const text = await response.text();
     try {
       return { response, text, parsed: (text === "" ? {} : JSON.parse(text)) as unknown };
@@ -89,7 +104,7 @@ export function createAzureClient(settings: ResolvedAzureSettings, transport: Tr
       return { ...meta(response), body: parsed, raw: text };
     },
     async stream(url, body, options) {
-      const { response, abort } = await send("POST", url, body, options);
+      const { response, abort } = await send("POST", url, body, options, true);
       if (!(response.headers["content-type"] ?? "").includes("text/event-stream")) {
         await response.dump();
         throw badBody(response, "is not an event stream");

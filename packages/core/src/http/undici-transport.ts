@@ -1,8 +1,11 @@
-import { Agent, errors as undiciErrors, request } from "undici";
+import { Agent, errors as undiciErrors } from "undici";
 import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-error.js";
 import { isAbortError } from "../errors/to-openai-error.js";
 import { safeHost } from "./safe-host.js";
 import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
+import { UndiciExchange } from "./undici-exchange.js";
+
+const MAX_CACHED_URLS = 1024;
 
 export interface UndiciTransportOptions {
   /** TCP + TLS connect timeout, ms. */
@@ -33,47 +36,41 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
     ...(o.connections ? { connections: o.connections } : {}),
   });
 
-  const send = async (req: UpstreamRequest): Promise<UpstreamResponse> => {
-    try {
-      const res = await request(req.url, {
-        method: req.method,
-        headers: req.headers,
-        body: req.body,
-        signal: req.signal,
-        dispatcher: agent,
-        ...(req.timeoutMs ? { headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs } : {}),
-      });
-      const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(res.headers)) {
-        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(", ") : v;
-      }
-      const body = res.body;
-      return {
-        status: res.statusCode,
-        headers,
-        body: wrapBodyErrors(body, req),
-        text: async () => {
-          try {
-            return await body.text();
-          } catch (err) {
-            throw mapRequestError(err, req);
-          }
-        },
-        dump: () => body.dump(),
-      };
-    } catch (err) {
-      throw mapRequestError(err, req);
+  // A proxy calls the same few URLs all day: split each into origin and path once.
+  const targets = new Map<string, { origin: string; path: string }>();
+  const targetOf = (url: string) => {
+    let t = targets.get(url);
+    if (!t) {
+      const u = new URL(url);
+      t = { origin: u.origin, path: `${u.pathname}${u.search}` };
+      if (targets.size >= MAX_CACHED_URLS) targets.clear();
+      targets.set(url, t);
     }
+    return t;
   };
-  return Object.assign(send, { close: () => agent.close() });
-}
 
-async function* wrapBodyErrors(body: AsyncIterable<Uint8Array>, req: UpstreamRequest): AsyncIterable<Uint8Array> {
-  try {
-    yield* body;
-  } catch (err) {
-    throw mapRequestError(err, req);
-  }
+  const send = (req: UpstreamRequest): Promise<UpstreamResponse> =>
+    new Promise((resolve, reject) => {
+      const mapError = (err: unknown) => mapRequestError(err, req);
+      try {
+        if (req.signal?.aborted) throw req.signal.reason;
+        const { origin, path } = targetOf(req.url);
+        agent.dispatch(
+          {
+            origin,
+            path,
+            method: req.method,
+            headers: req.headers,
+            body: req.body ?? null,
+            ...(req.timeoutMs ? { headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs } : {}),
+          },
+          new UndiciExchange(req, resolve, reject, mapError),
+        );
+      } catch (err) {
+        reject(mapError(err));
+      }
+    });
+  return Object.assign(send, { close: () => agent.close() });
 }
 
 /** The caller's own abort stays what the caller aborted with (undici rejects with the signal's reason). */

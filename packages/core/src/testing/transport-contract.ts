@@ -158,5 +158,60 @@ export function describeTransportContract(name: string, makeTransport: () => Tra
       controller.abort();
       await expect(iterator.next()).rejects.toMatchObject({ name: "AbortError" });
     });
+
+    it("does not read far ahead of a slow reader: the upstream is held back, not buffered", async () => {
+      const TOTAL = 32 * 1024 * 1024;
+      const CHUNK = Buffer.alloc(64 * 1024, "x");
+      let written = 0;
+      let writtenAtFirstRead = -1;
+      const server = await serve(async (_req, res) => {
+        res.writeHead(200, { "content-type": "application/octet-stream" });
+        while (written < TOTAL) {
+          written += CHUNK.length;
+          if (!res.write(CHUNK)) await new Promise((r) => res.once("drain", r));
+        }
+        res.end();
+      });
+      const res = await makeTransport()({ method: "GET", url: server.url, headers: {} });
+      await new Promise((r) => setTimeout(r, 300)); // the reader is busy elsewhere
+      let read = 0;
+      for await (const chunk of res.body) {
+        if (writtenAtFirstRead === -1) writtenAtFirstRead = written;
+        read += chunk.length;
+      }
+      expect(read).toBe(TOTAL);
+      // Socket buffers hold a few MB on loopback; without backpressure all 32 MB would be in.
+      expect(writtenAtFirstRead).toBeLessThan(TOTAL / 2);
+    });
+
+    it("cuts the upstream request when the reader stops early", async () => {
+      const closed = deferred();
+      const server = await serve((req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write("data: 1\n\n");
+        req.socket.once("close", () => closed.resolve());
+      });
+      const res = await makeTransport()({ method: "GET", url: server.url, headers: {} });
+      for await (const chunk of res.body) {
+        expect(textOf([chunk])).toBe("data: 1\n\n");
+        break;
+      }
+      await closed.promise; // the test times out if the upstream request is never cut
+    });
+
+    it("dump() discards a finished answer and the connection serves the next request", async () => {
+      const sockets = new Set<unknown>();
+      const server = await serve((req, res) => {
+        sockets.add(req.socket);
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end('{"error":{"message":"nope"}}');
+      });
+      const transport = makeTransport();
+      const first = await transport({ method: "GET", url: server.url, headers: {} });
+      await first.dump();
+      const second = await transport({ method: "GET", url: server.url, headers: {} });
+      expect(await second.text()).toContain("nope");
+      expect(second.status).toBe(500);
+    });
   });
 }
