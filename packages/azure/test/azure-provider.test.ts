@@ -33,15 +33,15 @@ describe("azure provider against the emulator (msw)", () => {
     expect((req.body as { model: string }).model).toBe("o1-pro");
   });
 
-  it("createRaw answers the upstream's own text with the same parsed body as create", async () => {
+  it("createRaw answers the upstream's own text, and the members a relay acts on as create reads them", async () => {
     const d = deploy("azure/o1-pro", { api_version: "2025-03-01-preview" });
     const viaCreate = await d.responses!.create({ model: "o1-pro", input: "Tell me about a unicorn" });
     const raw = await d.responses!.createRaw!({ model: "o1-pro", input: "Tell me about a unicorn" });
     expect(raw.status).toBe(200);
-    expect(JSON.parse(raw.raw)).toStrictEqual(raw.body);
-    // The same answer create gives (validated by the schema), field for field.
-    expect(responseObjectSchema.parse(JSON.parse(raw.raw))).toStrictEqual(raw.body);
-    expect(Object.keys(raw.body).sort()).toStrictEqual(Object.keys(viaCreate.body).sort());
+    // The text is a Response the schema accepts, and the summary is read from it exactly.
+    const parsed = responseObjectSchema.parse(JSON.parse(raw.raw));
+    expect(raw.body).toMatchObject({ id: parsed.id, status: parsed.status, error: parsed.error ?? null, usage: parsed.usage });
+    expect(Object.keys(parsed).sort()).toStrictEqual(Object.keys(viaCreate.body).sort());
     expect(lastRequest().path).toBe("/openai/responses");
     expect((lastRequest().body as { model: string; stream: boolean })).toMatchObject({ model: "o1-pro", stream: false });
   });

@@ -19,10 +19,11 @@ import { mapAzureError } from "../errors/azure-error.js";
 export interface AzureClient {
   json<T>(method: HttpMethod, url: string, body: unknown, schema: z.ZodType<T>, options?: CallOptions): Promise<WireMeta & { body: T }>;
   /**
-   * Like `json`, but keeps the body's text: the parsed value is only checked by `check` (which
-   * must accept what the schema would), not copied by a schema. Same errors as `json`.
+   * Like `json`, but keeps the body's text and never parses all of it: `read` takes what the
+   * caller needs from the text, or returns undefined where the schema would reject it. Same
+   * errors as `json`.
    */
-  jsonRaw<T>(method: HttpMethod, url: string, body: unknown, check: (value: unknown) => value is T, options?: CallOptions): Promise<WireMeta & { body: T; raw: string }>;
+  jsonRaw<T>(method: HttpMethod, url: string, body: unknown, read: (text: string) => T | undefined, options?: CallOptions): Promise<WireMeta & { body: T; raw: string }>;
   /** Sends a streaming request; resolves once the upstream answered 2xx with its headers. */
   stream(url: string, body: unknown, options?: CallOptions): Promise<WireMeta & { response: UpstreamResponse; abort: (reason?: unknown) => void }>;
 }
@@ -80,28 +81,29 @@ export function createAzureClient(settings: ResolvedAzureSettings, transport: Tr
     return { response, abort: (reason?: unknown) => controller?.abort(reason) };
   };
 
-  // One read for both JSON paths: the validated one (SDK) and the raw relay (proxy).
-  const readJson = async (method: HttpMethod, url: string, body: unknown, options: CallOptions | undefined) => {
+  const readText = async (method: HttpMethod, url: string, body: unknown, options: CallOptions | undefined) => {
     const { response } = await send(method, url, body, options, false);
-    const text = await response.text();
-    try {
-      return { response, text, parsed: (text === "" ? {} : JSON.parse(text)) as unknown };
-    } catch {
-      throw badBody(response, "is not JSON");
-    }
+    return { response, text: await response.text() };
   };
 
   return {
     async json(method, url, body, schema, options) {
-      const { response, parsed } = await readJson(method, url, body, options);
+      const { response, text } = await readText(method, url, body, options);
+      let parsed: unknown;
+      try {
+        parsed = text === "" ? {} : JSON.parse(text);
+      } catch {
+        throw badBody(response, "is not JSON");
+      }
       const result = schema.safeParse(parsed);
       if (!result.success) throw badBody(response, "does not have the expected shape");
       return { ...meta(response), body: result.data };
     },
-    async jsonRaw(method, url, body, check, options) {
-      const { response, text, parsed } = await readJson(method, url, body, options);
-      if (!check(parsed)) throw badBody(response, "does not have the expected shape");
-      return { ...meta(response), body: parsed, raw: text };
+    async jsonRaw(method, url, body, read, options) {
+      const { response, text } = await readText(method, url, body, options);
+      const value = read(text);
+      if (value === undefined) throw badBody(response, text === "" || isJson(text) ? "does not have the expected shape" : "is not JSON");
+      return { ...meta(response), body: value, raw: text };
     },
     async stream(url, body, options) {
       const { response, abort } = await send("POST", url, body, options, true);
@@ -119,6 +121,15 @@ function meta(response: UpstreamResponse): WireMeta {
   for (const [k, v] of Object.entries(response.headers)) if (EXPOSED_HEADERS.test(k)) headers[k] = v;
   const id = response.headers["apim-request-id"] ?? response.headers["x-request-id"];
   return { status: response.status, headers, ...(id ? { upstreamRequestId: id } : {}) };
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function badBody(response: UpstreamResponse, what: string): DheeraError {

@@ -8,7 +8,7 @@ import {
 } from "@dheera/core";
 import type { AzureUrls } from "../config/azure-url.js";
 import type { AzureClient } from "./azure-client.js";
-import { isResponseObject } from "./response-shape.js";
+import { readResponseSummary } from "./response-shape.js";
 import { responsesVersionHint } from "./responses-version-hint.js";
 
 /** The Responses API on Azure: the request flows through untouched but for `model` = deployment. */
@@ -19,7 +19,7 @@ export function azureResponsesOperations(client: AzureClient, urls: AzureUrls, d
       client.json("POST", urls.responses, { ...request, model: deployment, stream: false }, responseObjectSchema, options),
 
     createRaw: (request, options) =>
-      client.jsonRaw("POST", urls.responses, { ...request, model: deployment, stream: false }, isResponseObject, options),
+      client.jsonRaw("POST", urls.responses, { ...request, model: deployment, stream: false }, readResponseSummary, options),
 
     async stream(request, options) {
       const { response, abort, ...meta } = await client.stream(urls.responses, { ...request, model: deployment, stream: true }, options);

@@ -1,6 +1,6 @@
 import { responseObjectSchema } from "@dheera/core";
 import { describe, expect, it } from "vitest";
-import { isResponseObject } from "./response-shape.js";
+import { readResponseSummary } from "./response-shape.js";
 
 const base = {
   id: "resp_1",
@@ -50,9 +50,22 @@ const cases: [string, unknown][] = [
   ["string", "response"],
 ];
 
-describe("isResponseObject", () => {
+describe("readResponseSummary", () => {
   it.each(cases)("agrees with responseObjectSchema: %s", (_name, value) => {
-    const json = JSON.parse(JSON.stringify(value ?? null)) as unknown;
-    expect(isResponseObject(json)).toBe(responseObjectSchema.safeParse(json).success);
+    const text = JSON.stringify(value ?? null);
+    const parsed = responseObjectSchema.safeParse(JSON.parse(text));
+    const summary = readResponseSummary(text);
+    expect(summary !== undefined).toBe(parsed.success);
+    if (summary && parsed.success) {
+      const { id, status, error, usage } = parsed.data;
+      expect(summary).toMatchObject(JSON.parse(JSON.stringify({ id, status, error, usage })) as object);
+    }
+  });
+
+  it("rejects text that is not JSON, or a truncated body", () => {
+    const text = JSON.stringify(cases[0]![1]);
+    expect(readResponseSummary(text.slice(0, -1))).toBeUndefined();
+    expect(readResponseSummary(`${text}x`)).toBeUndefined();
+    expect(readResponseSummary("<html>502 Bad Gateway</html>")).toBeUndefined();
   });
 });

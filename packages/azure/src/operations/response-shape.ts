@@ -1,10 +1,11 @@
-import type { ResponseObject } from "@dheera/core";
+import { readJsonMembers, scanJsonArray, scanJsonObject, type ResponseSummary } from "@dheera/core";
 
 /*
- * A hand-written check that accepts exactly what core's `responseObjectSchema` accepts (for
- * values that come out of `JSON.parse`), without copying the object. Used by the raw path, where
- * the body is relayed as text: the answer must be rejected in the same cases as before, but the
- * validated copy is never needed. Keep in step with packages/core/src/wire/response-object.ts.
+ * A hand-written check that accepts exactly what core's `responseObjectSchema` accepts, read from
+ * the JSON text without building the object. Used by the raw path, where the body is relayed as
+ * text: the answer must be rejected in the same cases as `create` rejects it, but neither the
+ * parsed object nor the validated copy is needed, only the members a host acts on. Keep in step
+ * with packages/core/src/wire/response-object.ts.
  */
 
 type Obj = Record<string, unknown>;
@@ -25,18 +26,43 @@ function isUsage(v: unknown): boolean {
   return true;
 }
 
-/** True when `value` (from JSON.parse) passes `responseObjectSchema`. */
-export function isResponseObject(value: unknown): value is ResponseObject {
-  if (!isObject(value)) return false;
-  if (typeof value.id !== "string" || value.object !== "response" || typeof value.created_at !== "number" || typeof value.model !== "string") return false;
-  if (value.status !== undefined && typeof value.status !== "string") return false;
+const MEMBERS = ["id", "object", "created_at", "model", "status", "error", "incomplete_details", "usage", "previous_response_id"];
+
+/**
+ * The members of a Response a relaying host acts on, from the upstream's JSON text; undefined
+ * when the text is not JSON or not a Response that `responseObjectSchema` would accept.
+ */
+export function readResponseSummary(text: string): ResponseSummary | undefined {
+  const value = readJsonMembers(text, MEMBERS);
+  if (!value) return undefined;
+  if (typeof value.id !== "string" || value.object !== "response" || typeof value.created_at !== "number" || typeof value.model !== "string") return undefined;
+  if (value.status !== undefined && typeof value.status !== "string") return undefined;
   const error = value.error;
-  if (!isNullish(error) && !(isObject(error) && nullishString(error.code) && typeof error.message === "string")) return false;
+  if (!isNullish(error) && !(isObject(error) && nullishString(error.code) && typeof error.message === "string")) return undefined;
   const incomplete = value.incomplete_details;
-  if (!isNullish(incomplete) && !(isObject(incomplete) && nullishString(incomplete.reason))) return false;
-  const output = value.output;
-  if (!Array.isArray(output)) return false;
-  // Every output item variant ends in `{ type: string }` (loose), so that is all an item needs.
-  for (const item of output) if (!isObject(item) || typeof item.type !== "string") return false;
-  return isUsage(value.usage);
+  if (!isNullish(incomplete) && !(isObject(incomplete) && nullishString(incomplete.reason))) return undefined;
+  if (!isUsage(value.usage)) return undefined;
+  if (!hasValidOutput(text)) return undefined;
+  return value as unknown as ResponseSummary;
+}
+
+/** `output` is an array whose every item is an object with a string `type` (each variant ends in a loose `{ type }`). */
+function hasValidOutput(text: string): boolean {
+  let found = false;
+  let valid = true;
+  scanJsonObject(text, 0, text.length, (key, start, end) => {
+    if (key !== "output") return true;
+    found = true;
+    // Like JSON.parse, the last of repeated members counts.
+    valid = scanJsonArray(text, start, end, (s, e) => {
+      let type: unknown;
+      const isItem = scanJsonObject(text, s, e, (k, vs, ve) => {
+        if (k === "type") type = text.charCodeAt(vs) === 0x22 ? JSON.parse(text.slice(vs, ve)) : undefined;
+        return true;
+      });
+      return isItem && typeof type === "string";
+    });
+    return true;
+  });
+  return found && valid;
 }

@@ -38,6 +38,9 @@ export interface RawWireResult<T> extends WireResult<T> {
   raw: string;
 }
 
+/** The members of a Response that a host relaying it as text acts on (ids, outcome, usage). */
+export type ResponseSummary = Pick<ResponseObject, "id" | "status" | "error" | "usage"> & { previous_response_id?: unknown };
+
 export interface WireStreamResult<E> extends WireMeta {
   stream: WireStream<E>;
   /**
@@ -56,10 +59,11 @@ export interface ResponsesOperations {
   create(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<ResponseObject>>;
   /**
    * Optional: `create`, with the upstream body kept as text for a host that relays it (no schema
-   * copy, no re-serialization). Same request, same errors as `create`. Hosts fall back to
-   * `create` when a provider does not offer it.
+   * copy, no re-serialization): `raw` is the upstream's text, `body` only the members a host acts
+   * on. Same request, same errors as `create`. Hosts fall back to `create` when a provider does
+   * not offer it.
    */
-  createRaw?(request: ResponsesCreateRequest, options?: CallOptions): Promise<RawWireResult<ResponseObject>>;
+  createRaw?(request: ResponsesCreateRequest, options?: CallOptions): Promise<RawWireResult<ResponseSummary>>;
   stream(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireStreamResult<ResponseStreamEvent>>;
   retrieve(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<ResponseObject>>;
   delete(id: string, options?: CallOptions): Promise<WireResult<DeletedResponse>>;

@@ -6,3 +6,4 @@ export * from "./responses-stream-events.js";
 export * from "./chat-request.js";
 export * from "./chat-completion.js";
 export * from "./parse-wire.js";
+export * from "./json-members.js";

@@ -112,7 +112,8 @@ export function rewriteRawIds(
   if (typeof prev === "string" && prev !== "" && prev !== response.id) pairs.push([JSON.stringify(prev), JSON.stringify(encode(prev))]);
   let text = raw;
   for (const [from, to] of pairs) {
-    if (!text.includes(from)) return { text: JSON.stringify(rewriteIds(response, encode)), id };
+    // Rare: parse the whole text once and write it back.
+    if (!text.includes(from)) return { text: JSON.stringify(rewriteIds(JSON.parse(raw) as typeof response, encode)), id };
     text = text.replaceAll(from, to);
   }
   return { text, id };
