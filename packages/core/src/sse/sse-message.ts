@@ -17,6 +17,14 @@ export function encodeSseMessage(message: SseMessage): Uint8Array {
  * break inside an event name, which would start a forged field, is dropped.
  */
 export function formatSseMessage({ event, data }: SseMessage): string {
+  if (LINE_BREAK.test(data) || (event !== undefined && (event === "" || LINE_BREAK.test(event)))) return formatSplit(event, data);
+  // The usual case, and always so for JSON.stringify output: one line, nothing to split.
+  return event === undefined ? `data: ${data}\n\n` : `event: ${event}\ndata: ${data}\n\n`;
+}
+
+const LINE_BREAK = /[\r\n]/;
+
+function formatSplit(event: string | undefined, data: string): string {
   const body = data
     .split(/\r\n|\r|\n/)
     .map((line) => `data: ${line}`)

@@ -49,6 +49,8 @@ export class WireStream<E> implements AsyncIterable<E> {
 
   /** SSE bytes for a client; the upstream's own bytes when the stream is native. */
   toSse(options: ToSseOptions = {}): AsyncIterable<Uint8Array> {
+    // Untouched bytes nobody taps: the upstream body itself, one layer less per chunk.
+    if (this.source.kind === "bytes" && !options.onMessage) return this.#guarded(this.source.body[Symbol.asyncIterator]());
     return this.#guarded(this.#bytes(options));
   }
 
@@ -86,7 +88,7 @@ export class WireStream<E> implements AsyncIterable<E> {
    * disconnects before the first byte) still reaches the upstream: a generator that never
    * started would skip its `finally`.
    */
-  #guarded<T>(gen: AsyncGenerator<T>): AsyncIterableIterator<T> {
+  #guarded<T>(gen: AsyncIterator<T>): AsyncIterableIterator<T> {
     if (this.#consumed) throw new Error("This stream has already been consumed.");
     this.#consumed = true;
     const abort = this.abortUpstream;
@@ -121,7 +123,7 @@ export class WireStream<E> implements AsyncIterable<E> {
         const check = !settled && started && !reading ? await endsWithinATurn(gen) : "more";
         if (check === "done") settled = true;
         stopEarly();
-        const returned = gen.return(undefined);
+        const returned = gen.return?.(undefined) ?? Promise.resolve({ done: true as const, value: undefined });
         // A read the check left pending ends with the abort; do not wait on a source that ignores it.
         if (check === "pending") void returned.catch(() => {});
         else await returned;
@@ -135,7 +137,7 @@ export class WireStream<E> implements AsyncIterable<E> {
 }
 
 /** Whether the generator's next read ends it before the event loop moves on (setImmediate). */
-function endsWithinATurn(gen: AsyncGenerator<unknown>): Promise<"done" | "more" | "pending"> {
+function endsWithinATurn(gen: AsyncIterator<unknown>): Promise<"done" | "more" | "pending"> {
   return new Promise((resolve) => {
     const timer = setImmediate(resolve, "pending");
     gen.next().then(

@@ -8,12 +8,13 @@
  * Returns undefined when the text does not hold one JSON object at the top level (a truncated
  * body, unbalanced brackets, an unterminated string, trailing text); the caller then parses it
  * properly and reports what is wrong. A wanted member's value is parsed by `JSON.parse`, so it is
- * exact; the other members are skipped, not checked.
+ * exact; the other members are skipped, not checked. `from` and `to` read an object inside a
+ * larger text (a member's value found by `scanJsonObject`).
  */
-export function readJsonMembers(text: string, wanted: readonly string[]): Record<string, unknown> | undefined {
+export function readJsonMembers(text: string, wanted: readonly string[], from = 0, to = text.length): Record<string, unknown> | undefined {
   // No prototype: a member named "__proto__" is data, as it is for JSON.parse.
   const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-  const ok = scanJsonObject(text, 0, text.length, (key, start, end) => {
+  const ok = scanJsonObject(text, from, to, (key, start, end) => {
     if (!wanted.includes(key)) return true;
     try {
       out[key] = JSON.parse(text.slice(start, end));

@@ -13,6 +13,6 @@ const HASH_CHARS = 16;
 export function apiKeyHash(headers: IncomingHttpHeaders): string | null {
   const key = presentedKey(headers);
   if (key === undefined) return null;
-  const d = keyDigest(headers, key);
+  const d = keyDigest(key);
   return (d.hex ??= d.digest.subarray(0, HASH_CHARS / 2).toString("hex"));
 }

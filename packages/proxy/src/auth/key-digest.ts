@@ -1,5 +1,4 @@
 import { createHash } from "node:crypto";
-import type { IncomingHttpHeaders } from "node:http";
 
 /** The SHA-256 of a presented key, and the spend identity derived from it. */
 export interface KeyDigest {
@@ -11,21 +10,20 @@ export interface KeyDigest {
 /** Clients reuse a few keys: the last ones' digests are kept (cleared whole when full). */
 const CACHE_SIZE = 256;
 const cache = new Map<string, KeyDigest>();
-/** Per request (its headers object): auth and the spend identity share one lookup. */
-const perRequest = new WeakMap<IncomingHttpHeaders, { key: string; digest: KeyDigest }>();
 
 export const sha256 = (value: string): Buffer => createHash("sha256").update(value, "utf8").digest();
 
-/** The digest of `key`, the key presented in `headers`: hashed at most once per request (and per recent key). */
-export function keyDigest(headers: IncomingHttpHeaders, key: string): KeyDigest {
-  const seen = perRequest.get(headers);
-  if (seen !== undefined && seen.key === key) return seen.digest;
+/**
+ * The digest of `key`: hashed once per recent key, so auth and the spend identity of a request
+ * (and every later request with the same key) share one hash. No per-request table: a WeakMap
+ * entry per request costs the garbage collector more than the lookup saves.
+ */
+export function keyDigest(key: string): KeyDigest {
   let digest = cache.get(key);
   if (digest === undefined) {
     if (cache.size >= CACHE_SIZE) cache.clear();
     digest = { digest: sha256(key) };
     cache.set(key, digest);
   }
-  perRequest.set(headers, { key, digest });
   return digest;
 }

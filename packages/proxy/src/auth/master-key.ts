@@ -27,7 +27,7 @@ export function createAuthenticator(masterKey: string | undefined): Authenticato
           { code: "missing_api_key" },
         );
       }
-      if (!timingSafeEqual(keyDigest(headers, presented).digest, expected)) {
+      if (!timingSafeEqual(keyDigest(presented).digest, expected)) {
         // Never echo the presented key: it may be a real key sent to the wrong place.
         throw new AuthenticationError("Authentication Error, Invalid proxy server token passed.", { code: "invalid_api_key" });
       }

@@ -53,13 +53,16 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
   // Created on first use (the first read of `signal`, or an abort): requests that never reach
   // upstream work, or that finish without reading it, make none.
   let controller: AbortController | undefined;
+  let query: URLSearchParams | undefined;
   const ctx: RequestContext = {
     id: typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll("-", "")}`,
     startedAt: performance.now(),
     startedAtMs: Date.now(),
     method: req.method ?? "GET",
     path: q === -1 ? url : url.slice(0, q),
-    query: new URLSearchParams(q === -1 ? "" : url.slice(q + 1)),
+    get query() {
+      return (query ??= new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
+    },
     get signal() {
       return (controller ??= new AbortController()).signal;
     },

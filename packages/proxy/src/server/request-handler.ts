@@ -50,22 +50,26 @@ export function createRequestHandler(s: ProxyServices, table: RouteTable, inFlig
     res.setHeader("x-request-id", ctx.id);
     if (s.isDraining()) res.setHeader("connection", "close");
     inFlight.add(ctx);
-    const closed = new Promise<void>((resolve) => res.once("close", resolve));
-    const handled = dispatch(s, table, ctx, req, res).catch((err: unknown) => {
-      // A handler bug after the headers went out: end what can be ended.
-      s.logger.error({ request_id: ctx.id, err: s.redact(describe(err)) }, "request handler failed");
-      if (!res.writableEnded && !res.destroyed) res.end();
-    });
     // Done = the socket side is closed and the handler has finished its bookkeeping (usage,
     // how a stream ended), so the log line is complete and a drain waits for both.
-    void Promise.all([closed, handled]).then(() => {
+    let waiting = 2;
+    const finished = () => {
+      if (--waiting > 0) return;
       const endedAt = performance.now();
       const status = res.headersSent ? res.statusCode : 499;
       // Queued before the request leaves the in-flight set, so a drain's flush includes it.
       if (ctx.call) reportCall(s, ctx, status, endedAt);
       inFlight.delete(ctx);
       logRequest(s, ctx, status, endedAt);
-    });
+    };
+    res.once("close", finished);
+    dispatch(s, table, ctx, req, res)
+      .catch((err: unknown) => {
+        // A handler bug after the headers went out: end what can be ended.
+        s.logger.error({ request_id: ctx.id, err: s.redact(describe(err)) }, "request handler failed");
+        if (!res.writableEnded && !res.destroyed) res.end();
+      })
+      .then(finished, finished);
   };
 }
 

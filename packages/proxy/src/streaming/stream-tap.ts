@@ -1,6 +1,7 @@
-import { StreamAccounting, TERMINAL_RESPONSE_EVENT_TYPES, type SseMessage } from "@dheera/core";
+import { StreamAccounting, TERMINAL_RESPONSE_EVENT_TYPES, readJsonMembers, scanJsonObject, type SseMessage } from "@dheera/core";
 
 const RESPONSE_SNAPSHOTS = new Set(["response.created", "response.in_progress", "response.queued"]);
+const SNAPSHOT_MEMBERS = ["id", "status", "error", "usage"];
 const TYPE_PREFIX = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
 const CHAT_ERROR = /^\s*\{\s*"error"\s*:/;
 const CHAT_USAGE = /"usage"\s*:\s*\{/;
@@ -41,10 +42,29 @@ export class StreamTap {
         if (this.accounting.firstTokenAt === null) this.accounting.observe({ type });
         return undefined;
       }
-      const wanted = type === "error" || TERMINAL_RESPONSE_EVENT_TYPES.has(type) || (RESPONSE_SNAPSHOTS.has(type) && this.accounting.responseId === null);
-      if (!wanted) return undefined;
+      const snapshot = TERMINAL_RESPONSE_EVENT_TYPES.has(type) || (RESPONSE_SNAPSHOTS.has(type) && this.accounting.responseId === null);
+      if (snapshot) return this.#observeSnapshot(data());
+      if (type !== "error") return undefined;
     }
     return this.#observe(data());
+  }
+
+  /**
+   * A lifecycle event carries the whole Response (its output is most of the bytes); accounting
+   * and the relay read only its type and the response's id, status, error and usage.
+   */
+  #observeSnapshot(data: string): unknown {
+    let type: unknown;
+    let response: Record<string, unknown> | undefined;
+    const ok = scanJsonObject(data, 0, data.length, (key, start, end) => {
+      if (key === "type") type = data.charCodeAt(start) === 0x22 ? JSON.parse(data.slice(start, end)) : undefined;
+      else if (key === "response") response = readJsonMembers(data, SNAPSHOT_MEMBERS, start, end);
+      return true;
+    });
+    if (!ok || typeof type !== "string") return this.#observe(data);
+    const summary = { type, response };
+    this.accounting.observe(summary);
+    return summary;
   }
 
   #chat(data: string): void {
