@@ -1,3 +1,5 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CUT_CONNECTION, startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
@@ -159,5 +161,45 @@ describe("SIGTERM", () => {
     expect(JSON.parse(last.data)).toMatchObject({ type: "error", error: { code: "proxy_shutting_down" } });
     expect(await own.exited).toEqual({ code: 0, signal: null });
     expect(Date.now() - signalledAt).toBeLessThan(3000);
+  });
+});
+
+describe("a stream whose first event is slow", () => {
+  it("still shows the client its headers before that event", async () => {
+    // An upstream that sends its headers, then holds the first event until the test has seen
+    // the proxy's headers: if the proxy kept them for the first event, the fetch never resolves.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const response = (status: string) => ({ id: "resp_slow1", object: "response", created_at: 1741369938, model: "gpt-4o", status, output: [], usage: null });
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.flushHeaders();
+      void released.then(() => {
+        res.write(`event: response.created\ndata: ${JSON.stringify({ type: "response.created", sequence_number: 0, response: response("in_progress") })}\n\n`);
+        res.end(`event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", sequence_number: 1, response: response("completed") })}\n\n`);
+      });
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const file = writeConfig(configYaml(azureModel("slow-first", "azure/gpt-4o", `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)));
+    const slowProxy = await spawnProxy(file);
+    try {
+      const res = await fetch(`${slowProxy.url}/v1/responses`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ model: "slow-first", input: "hi", stream: true }),
+      });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toContain("text/event-stream");
+      release();
+      const text = await res.text();
+      expect(text).toContain("event: response.completed");
+      expect(text).not.toContain("resp_slow1"); // ids are the proxy's routable ones
+    } finally {
+      release();
+      await slowProxy.stop();
+      upstream.closeAllConnections();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
   });
 });

@@ -24,6 +24,11 @@ export interface AzureClient {
    * errors as `json`.
    */
   jsonRaw<T>(method: HttpMethod, url: string, body: unknown, read: (text: string) => T | undefined, options?: CallOptions): Promise<WireMeta & { body: T; raw: string }>;
+  /**
+   * Like `json`, with a hand-written `check` that accepts exactly what a schema without
+   * transforms would: the parsed value is returned as it is, not copied by zod.
+   */
+  jsonChecked<T>(method: HttpMethod, url: string, body: unknown, check: (value: unknown) => value is T, options?: CallOptions): Promise<WireMeta & { body: T }>;
   /** Sends a streaming request; resolves once the upstream answered 2xx with its headers. */
   stream(url: string, body: unknown, options?: CallOptions): Promise<WireMeta & { response: UpstreamResponse; abort: (reason?: unknown) => void }>;
 }
@@ -89,15 +94,15 @@ export function createAzureClient(settings: ResolvedAzureSettings, transport: Tr
   return {
     async json(method, url, body, schema, options) {
       const { response, text } = await readText(method, url, body, options);
-      let parsed: unknown;
-      try {
-        parsed = text === "" ? {} : JSON.parse(text);
-      } catch {
-        throw badBody(response, "is not JSON");
-      }
-      const result = schema.safeParse(parsed);
+      const result = schema.safeParse(parseBody(response, text));
       if (!result.success) throw badBody(response, "does not have the expected shape");
       return { ...meta(response), body: result.data };
+    },
+    async jsonChecked(method, url, body, check, options) {
+      const { response, text } = await readText(method, url, body, options);
+      const parsed = parseBody(response, text);
+      if (!check(parsed)) throw badBody(response, "does not have the expected shape");
+      return { ...meta(response), body: parsed };
     },
     async jsonRaw(method, url, body, read, options) {
       const { response, text } = await readText(method, url, body, options);
@@ -121,6 +126,14 @@ function meta(response: UpstreamResponse): WireMeta {
   for (const [k, v] of Object.entries(response.headers)) if (EXPOSED_HEADERS.test(k)) headers[k] = v;
   const id = response.headers["apim-request-id"] ?? response.headers["x-request-id"];
   return { status: response.status, headers, ...(id ? { upstreamRequestId: id } : {}) };
+}
+
+function parseBody(response: UpstreamResponse, text: string): unknown {
+  try {
+    return text === "" ? {} : (JSON.parse(text) as unknown);
+  } catch {
+    throw badBody(response, "is not JSON");
+  }
 }
 
 function isJson(text: string): boolean {

@@ -2,13 +2,12 @@ import {
   WireStream,
   deletedResponseSchema,
   inputItemListSchema,
-  responseObjectSchema,
   type ResponseStreamEvent,
   type ResponsesOperations,
 } from "@dheera/core";
 import type { AzureUrls } from "../config/azure-url.js";
 import type { AzureClient } from "./azure-client.js";
-import { readResponseSummary } from "./response-shape.js";
+import { isResponseObject, readResponseSummary } from "./response-shape.js";
 import { responsesVersionHint } from "./responses-version-hint.js";
 
 /** The Responses API on Azure: the request flows through untouched but for `model` = deployment. */
@@ -16,7 +15,7 @@ export function azureResponsesOperations(client: AzureClient, urls: AzureUrls, d
   const hint = responsesVersionHint(urls);
   const ops: ResponsesOperations = {
     create: (request, options) =>
-      client.json("POST", urls.responses, { ...request, model: deployment, stream: false }, responseObjectSchema, options),
+      client.jsonChecked("POST", urls.responses, { ...request, model: deployment, stream: false }, isResponseObject, options),
 
     createRaw: (request, options) =>
       client.jsonRaw("POST", urls.responses, { ...request, model: deployment, stream: false }, readResponseSummary, options),
@@ -27,11 +26,11 @@ export function azureResponsesOperations(client: AzureClient, urls: AzureUrls, d
     },
 
     retrieve: (id, query, options) =>
-      client.json("GET", urls.responseById(id, query), undefined, responseObjectSchema, options),
+      client.jsonChecked("GET", urls.responseById(id, query), undefined, isResponseObject, options),
 
     delete: (id, options) => client.json("DELETE", urls.responseById(id), undefined, deletedResponseSchema, options),
 
-    cancel: (id, options) => client.json("POST", urls.cancel(id), undefined, responseObjectSchema, options),
+    cancel: (id, options) => client.jsonChecked("POST", urls.cancel(id), undefined, isResponseObject, options),
 
     listInputItems: (id, query, options) =>
       client.json("GET", urls.inputItems(id, query), undefined, inputItemListSchema, options),

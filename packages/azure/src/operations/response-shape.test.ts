@@ -1,6 +1,6 @@
 import { responseObjectSchema } from "@dheera/core";
 import { describe, expect, it } from "vitest";
-import { readResponseSummary } from "./response-shape.js";
+import { isResponseObject, readResponseSummary } from "./response-shape.js";
 
 const base = {
   id: "resp_1",
@@ -49,6 +49,16 @@ const cases: [string, unknown][] = [
   ["empty object", {}],
   ["string", "response"],
 ];
+
+describe("isResponseObject", () => {
+  it.each(cases)("agrees with responseObjectSchema: %s", (_name, value) => {
+    const json = JSON.parse(JSON.stringify(value ?? null)) as unknown;
+    const parsed = responseObjectSchema.safeParse(json);
+    expect(isResponseObject(json)).toBe(parsed.success);
+    // The schema has no transforms: what it accepts comes out as it went in, so the parsed value can stand for its output.
+    if (parsed.success) expect(parsed.data).toStrictEqual(json);
+  });
+});
 
 describe("readResponseSummary", () => {
   it.each(cases)("agrees with responseObjectSchema: %s", (_name, value) => {

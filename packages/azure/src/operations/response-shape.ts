@@ -1,11 +1,11 @@
-import { readJsonMembers, scanJsonArray, scanJsonObject, type ResponseSummary } from "@dheera/core";
+import { readJsonMembers, scanJsonArray, scanJsonObject, type ResponseObject, type ResponseSummary } from "@dheera/core";
 
 /*
- * A hand-written check that accepts exactly what core's `responseObjectSchema` accepts, read from
- * the JSON text without building the object. Used by the raw path, where the body is relayed as
- * text: the answer must be rejected in the same cases as `create` rejects it, but neither the
- * parsed object nor the validated copy is needed, only the members a host acts on. Keep in step
- * with packages/core/src/wire/response-object.ts.
+ * Hand-written checks that accept exactly what core's `responseObjectSchema` accepts (a loose
+ * schema without transforms, so a value it accepts comes out unchanged): `isResponseObject` on a
+ * parsed value, without zod's copy (zod's safeParse of a whole Response cost more than its
+ * JSON.parse); `readResponseSummary` on the JSON text, without building the object, for the raw
+ * path where the body is relayed as text. Keep in step with packages/core/src/wire/response-object.ts.
  */
 
 type Obj = Record<string, unknown>;
@@ -24,6 +24,22 @@ function isUsage(v: unknown): boolean {
   const outDetails = v.output_tokens_details;
   if (!isNullish(outDetails) && !(isObject(outDetails) && optNumber(outDetails.reasoning_tokens))) return false;
   return true;
+}
+
+/** True when `value` (from JSON.parse) passes `responseObjectSchema`. */
+export function isResponseObject(value: unknown): value is ResponseObject {
+  if (!isObject(value)) return false;
+  if (typeof value.id !== "string" || value.object !== "response" || typeof value.created_at !== "number" || typeof value.model !== "string") return false;
+  if (value.status !== undefined && typeof value.status !== "string") return false;
+  const error = value.error;
+  if (!isNullish(error) && !(isObject(error) && nullishString(error.code) && typeof error.message === "string")) return false;
+  const incomplete = value.incomplete_details;
+  if (!isNullish(incomplete) && !(isObject(incomplete) && nullishString(incomplete.reason))) return false;
+  const output = value.output;
+  if (!Array.isArray(output)) return false;
+  // Every output item variant ends in `{ type: string }` (loose), so that is all an item needs.
+  for (const item of output) if (!isObject(item) || typeof item.type !== "string") return false;
+  return isUsage(value.usage);
 }
 
 const MEMBERS = ["id", "object", "created_at", "model", "status", "error", "incomplete_details", "usage", "previous_response_id"];

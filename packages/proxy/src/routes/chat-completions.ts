@@ -34,7 +34,6 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
         const onAbort = () => result.stream.abort(ctx.signal.reason);
         ctx.signal.addEventListener("abort", onAbort, { once: true });
         res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
-        res.flushHeaders();
         const relay = new ChatRelay();
         const tap = new StreamTap("chat");
         const onMessage = (message: SseMessage) => {

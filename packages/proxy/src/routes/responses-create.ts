@@ -44,7 +44,6 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
         const onAbort = () => result.stream.abort(ctx.signal.reason);
         ctx.signal.addEventListener("abort", onAbort, { once: true });
         res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
-        res.flushHeaders();
         const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
         // The relay reads each event's type on the bytes and tells the tap, which parses only
         // what it accounts; a lifecycle event is parsed once, for both.

@@ -25,27 +25,40 @@ export async function pipeSse(
   ctx: RequestContext,
 ): Promise<PipeResult> {
   const iterator = source[Symbol.asyncIterator]();
+  // The headers leave with the first event, in one write; a stream whose first event is slow
+  // (a model that thinks first) still shows its headers after HEADERS_WAIT_MS.
+  // (`headersSent` cannot tell: it turns true at writeHead, before anything is on the wire.)
+  let headersTimer: NodeJS.Timeout | undefined = setTimeout(flushHeaders, HEADERS_WAIT_MS, res);
+  const send = (data: Uint8Array | string) => {
+    if (headersTimer !== undefined && data.length > 0) {
+      clearTimeout(headersTimer);
+      headersTimer = undefined;
+    }
+    return write(res, data);
+  };
   let outcome: StreamOutcome = "completed";
   let error: LoggedError | undefined;
   const closeWith = async (status: number, body: OpenAIErrorBody["error"]) => {
     error = { status, type: body.type, code: body.code, message: body.message };
-    await write(res, relay.errorEvent(body));
+    await send(relay.errorEvent(body));
   };
   try {
     for (;;) {
       const next = await iterator.next();
       if (next.done) break;
-      await write(res, relay.push(next.value));
+      await send(relay.push(next.value));
       if (ctx.signal.aborted) break;
     }
     if (ctx.signal.aborted) throw ctx.signal.reason;
-    await write(res, relay.end());
+    await send(relay.end());
     if (!relay.finished) {
       outcome = "upstream_failed";
       const err = new UpstreamConnectionError("The upstream closed the stream before it was complete.", { code: "upstream_stream_incomplete" });
       const mapped = toOpenAIError(err);
       await closeWith(mapped.status, mapped.body.error);
     }
+    // In the same burst as the last event: the closing chunk shares its write.
+    endResponse(res);
   } catch (err) {
     if (ctx.abortCause === "client_closed") {
       outcome = "client_closed";
@@ -62,15 +75,39 @@ export async function pipeSse(
       await closeWith(status, { ...body.error, message });
     }
   } finally {
+    clearTimeout(headersTimer);
     // Idempotent; makes sure an early exit reaches the upstream (WireStream aborts on return()).
     await iterator.return?.().catch(() => {});
-    if (!res.writableEnded && !res.destroyed) res.end();
+    endResponse(res);
   }
   return error ? { outcome, error } : { outcome };
 }
 
+const HEADERS_WAIT_MS = 50;
+
+function flushHeaders(res: ServerResponse): void {
+  if (!res.writableEnded && !res.destroyed) res.flushHeaders();
+}
+
+function endResponse(res: ServerResponse): void {
+  if (!res.writableEnded && !res.destroyed) res.end();
+}
+
+function uncork(res: ServerResponse): void {
+  if (res.writableCorked > 0) res.uncork();
+}
+
+/**
+ * Writes made in one burst (the events decoded from one upstream read, which arrive in one run
+ * of the microtask queue) leave in one `writev`: the socket is corked at the first write and
+ * uncorked once the burst is over. Without it a bridged stream paid one syscall per chunk.
+ */
 async function write(res: ServerResponse, data: Uint8Array | string): Promise<void> {
   if (data.length === 0 || res.destroyed || res.writableEnded) return;
+  if (res.writableCorked === 0) {
+    res.cork();
+    process.nextTick(uncork, res);
+  }
   if (res.write(data)) return;
   await new Promise<void>((resolve) => {
     const done = () => {
