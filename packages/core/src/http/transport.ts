@@ -17,12 +17,31 @@ export interface UpstreamRequest {
   timeoutMs?: number;
 }
 
+/** Where a pushed body goes (see `UpstreamBody.pipe`). */
+export interface ChunkSink {
+  /**
+   * One chunk, in order. Returns false when the sink is full: delivery pauses until `resume` is
+   * called. A throw aborts the request and rejects `pipe` with the error.
+   */
+  write(chunk: Uint8Array, resume: () => void): boolean;
+}
+
+/** The body as it arrives: iterate it, or (when offered) have it pushed. */
+export interface UpstreamBody extends AsyncIterable<Uint8Array> {
+  /**
+   * Optional: delivers the body by calling `sink.write` as chunks arrive, without a promise per
+   * chunk (what makes a relayed stream cheap); resolves at the end and rejects as iteration
+   * would. Consumes the body, like iterating it.
+   */
+  pipe?(sink: ChunkSink): Promise<void>;
+}
+
 export interface UpstreamResponse {
   status: number;
   /** Lower-cased header names. */
   headers: Record<string, string>;
   /** The body as it arrives; consume it once (or call `text()` / `dump()`). */
-  body: AsyncIterable<Uint8Array>;
+  body: UpstreamBody;
   text(): Promise<string>;
   /** Discard the body so the connection can be reused. */
   dump(): Promise<void>;

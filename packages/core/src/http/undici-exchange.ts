@@ -1,12 +1,12 @@
 import type { Dispatcher } from "undici";
-import type { UpstreamRequest, UpstreamResponse } from "./transport.js";
+import type { ChunkSink, UpstreamBody, UpstreamRequest, UpstreamResponse } from "./transport.js";
 
 /** Bytes queued for a reader that is not keeping up before the socket read is paused. */
 const HIGH_WATER_BYTES = 64 * 1024;
 /** A dumped body is read to its end (so the connection is reused) up to this much, then cut. */
 const DUMP_LIMIT_BYTES = 128 * 1024;
 
-type Mode = "unread" | "iterating" | "text" | "dump";
+type Mode = "unread" | "iterating" | "piping" | "text" | "dump";
 
 /**
  * One request on undici's dispatch API: the handler that receives the answer and the
@@ -26,8 +26,10 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
   #queued = 0;
   #ended = false;
   #error: unknown;
-  /** The reader waiting for the next chunk (iteration) or for the end (text, dump). */
+  /** The reader waiting for the next chunk (iteration) or for the end (text, dump, pipe). */
   #wake: (() => void) | undefined;
+  #sink: ChunkSink | undefined;
+  readonly #resume = () => this.#controller?.resume();
   readonly #onAbort = () => this.#controller?.abort(this.#req.signal?.reason);
 
   constructor(req: UpstreamRequest, resolve: (res: UpstreamResponse) => void, reject: (err: unknown) => void, mapError: (err: unknown) => unknown) {
@@ -56,6 +58,10 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#sink !== undefined) {
+      this.#push(controller, chunk);
+      return;
+    }
     if (this.#mode === "dump") {
       this.#queued += chunk.length;
       if (this.#queued > DUMP_LIMIT_BYTES) controller.abort(new DOMException("Body dumped.", "AbortError"));
@@ -86,6 +92,41 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
     this.#wakeReader();
   }
 
+  /** Hands one chunk to the sink; false when the sink asked for a pause or failed. */
+  #push(controller: Dispatcher.DispatchController, chunk: Buffer): boolean {
+    try {
+      if (this.#sink!.write(chunk, this.#resume)) return true;
+      controller.pause();
+      return false;
+    } catch (err) {
+      this.#sink = undefined;
+      this.#error = err;
+      controller.abort(err as Error);
+      this.#wakeReader();
+      return false;
+    }
+  }
+
+  async #pipe(sink: ChunkSink): Promise<void> {
+    // What arrived before the pipe started goes first, then chunks are pushed as they come.
+    const queued = this.#queue;
+    this.#queue = [];
+    this.#queued = 0;
+    this.#sink = sink;
+    const controller = this.#controller!;
+    let flowing = true;
+    for (const chunk of queued) {
+      if (this.#sink === undefined) break; // the sink failed
+      flowing = this.#push(controller, chunk) && flowing;
+    }
+    if (flowing) controller.resume();
+    try {
+      await this.#untilEnd();
+    } finally {
+      this.#sink = undefined;
+    }
+  }
+
   #settle(): void {
     this.#req.signal?.removeEventListener("abort", this.#onAbort);
   }
@@ -107,7 +148,11 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
 
   #response(status: number, headers: Record<string, string>): UpstreamResponse {
     const self = this;
-    const body: AsyncIterable<Uint8Array> = {
+    const body: UpstreamBody = {
+      pipe: (sink) => {
+        this.#claim("piping");
+        return this.#pipe(sink);
+      },
       [Symbol.asyncIterator]() {
         self.#claim("iterating");
         return {
@@ -131,7 +176,8 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
         return this.#text();
       },
       dump: () => {
-        if (this.#mode !== "unread" && this.#mode !== "iterating") return Promise.resolve();
+        if (this.#mode !== "unread" && this.#mode !== "iterating" && this.#mode !== "piping") return Promise.resolve();
+        this.#sink = undefined;
         this.#mode = "dump";
         this.#queue = [];
         this.#queued = 0;

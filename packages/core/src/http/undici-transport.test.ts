@@ -1,6 +1,8 @@
 import { errors as undiciErrors } from "undici";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-error.js";
+import { deferred, textOf } from "../testing/async-iterables.js";
+import { startTestServer, type TestServer } from "../testing/test-server.js";
 import { describeTransportContract } from "../testing/transport-contract.js";
 import { mapNetworkError, undiciTransport } from "./undici-transport.js";
 
@@ -32,5 +34,100 @@ describe("mapNetworkError", () => {
     expect(mapNetworkError(misuse, url)).toBe(misuse);
     const plain = new TypeError("boom");
     expect(mapNetworkError(plain, url)).toBe(plain);
+  });
+});
+
+describe("undiciTransport: pushed bodies (body.pipe)", { timeout: 5_000 }, () => {
+  const servers: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+  });
+  const serve = async (...args: Parameters<typeof startTestServer>) => {
+    const s = await startTestServer(...args);
+    servers.push(s);
+    return s;
+  };
+
+  it("pushes every chunk in order and resolves at the end", async () => {
+    const server = await serve(async (_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      for (let i = 0; i < 20; i++) {
+        res.write(`data: ${i}\n\n`);
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      res.end();
+    });
+    const res = await transport({ method: "GET", url: server.url, headers: {} });
+    const chunks: Uint8Array[] = [];
+    await res.body.pipe!({ write: (c) => chunks.push(c) > 0 });
+    expect(textOf(chunks)).toBe(Array.from({ length: 20 }, (_, i) => `data: ${i}\n\n`).join(""));
+  });
+
+  it("holds the upstream back while the sink is full, and goes on when it resumes", async () => {
+    const TOTAL = 32 * 1024 * 1024;
+    const CHUNK = Buffer.alloc(64 * 1024, "x");
+    let written = 0;
+    const server = await serve(async (_req, res) => {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      while (written < TOTAL) {
+        written += CHUNK.length;
+        if (!res.write(CHUNK)) await new Promise((r) => res.once("drain", r));
+      }
+      res.end();
+    });
+    const res = await transport({ method: "GET", url: server.url, headers: {} });
+    let read = 0;
+    let writtenWhilePaused = -1;
+    let pausedOnce = false;
+    await res.body.pipe!({
+      write(chunk, resume) {
+        read += chunk.length;
+        if (pausedOnce) return true;
+        pausedOnce = true;
+        setTimeout(() => {
+          writtenWhilePaused = written;
+          resume();
+        }, 300);
+        return false;
+      },
+    });
+    expect(read).toBe(TOTAL);
+    expect(writtenWhilePaused).toBeGreaterThan(0);
+    expect(writtenWhilePaused).toBeLessThan(TOTAL / 2);
+  });
+
+  it("cuts the request and rejects with the sink's error when the sink throws", async () => {
+    const closed = deferred();
+    const server = await serve((req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: 1\n\n");
+      req.socket.once("close", () => closed.resolve());
+    });
+    const res = await transport({ method: "GET", url: server.url, headers: {} });
+    const boom = new Error("relay failed");
+    await expect(
+      res.body.pipe!({
+        write() {
+          throw boom;
+        },
+      }),
+    ).rejects.toBe(boom);
+    await closed.promise;
+  });
+
+  it("rejects with an AbortError when the caller aborts mid-stream", async () => {
+    const server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: 1\n\n");
+    });
+    const controller = new AbortController();
+    const res = await transport({ method: "GET", url: server.url, headers: {}, signal: controller.signal });
+    const piped = res.body.pipe!({
+      write: () => {
+        controller.abort();
+        return true;
+      },
+    });
+    await expect(piped).rejects.toMatchObject({ name: "AbortError" });
   });
 });

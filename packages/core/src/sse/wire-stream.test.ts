@@ -169,3 +169,57 @@ describe("WireStream single consumer", () => {
     expect(() => b[Symbol.asyncIterator]()).toThrow("already been consumed");
   });
 });
+
+describe("WireStream.pipeSse", () => {
+  it("lets a body that can push deliver a native, untapped stream, without iterating it", async () => {
+    const pushed = [utf8("data: 1\n\n"), utf8("data: 2\n\n")];
+    const body = {
+      [Symbol.asyncIterator]: () => {
+        throw new Error("iterated");
+      },
+      pipe: vi.fn(async (sink: { write(c: Uint8Array, resume: () => void): boolean }) => {
+        for (const c of pushed) sink.write(c, () => {});
+      }),
+    };
+    const got: Uint8Array[] = [];
+    await WireStream.fromSse(body, () => {}).pipeSse({ write: (c) => got.push(c) > 0 });
+    expect(body.pipe).toHaveBeenCalledOnce();
+    expect(textOf(got)).toBe("data: 1\n\ndata: 2\n\n");
+  });
+
+  it("otherwise writes what toSse() yields, waiting for resume when the sink is full", async () => {
+    const chunks = ["1", "2", "3"].map(chunk);
+    const expected = textOf(await collect(WireStream.fromEvents(eventsOf(...chunks), chatSseFraming, () => {}).toSse()));
+    const got: Uint8Array[] = [];
+    let pending: (() => void) | undefined;
+    const piped = WireStream.fromEvents(eventsOf(...chunks), chatSseFraming, () => {}).pipeSse({
+      write(c, resume) {
+        got.push(c);
+        pending = resume;
+        return false; // full after every chunk
+      },
+    });
+    while (got.length < 4) {
+      await new Promise((r) => setTimeout(r, 5));
+      const resume = pending;
+      pending = undefined;
+      resume?.();
+    }
+    pending?.();
+    await piped;
+    expect(textOf(got)).toBe(expected);
+  });
+
+  it("aborts the upstream when the sink throws", async () => {
+    const abort = vi.fn();
+    const stream = WireStream.fromSse(chunksOf("data: 1\n\n", "data: 2\n\n"), abort);
+    await expect(
+      stream.pipeSse({
+        write() {
+          throw new Error("sink failed");
+        },
+      }),
+    ).rejects.toThrow("sink failed");
+    expect(abort).toHaveBeenCalledOnce();
+  });
+});

@@ -1,3 +1,4 @@
+import type { ChunkSink, UpstreamBody } from "../http/transport.js";
 import { decodeSse, tapSse } from "./sse-decoder.js";
 import { encodeSseMessage, type SseMessage } from "./sse-message.js";
 
@@ -23,13 +24,13 @@ export class WireStream<E> implements AsyncIterable<E> {
 
   private constructor(
     private readonly source:
-      | { kind: "bytes"; body: AsyncIterable<Uint8Array> }
+      | { kind: "bytes"; body: UpstreamBody }
       | { kind: "events"; events: AsyncIterable<E>; framing: SseFraming<E> },
     private readonly abortUpstream: (reason?: unknown) => void,
   ) {}
 
   /** Wraps an upstream SSE body that is already in this wire format. */
-  static fromSse<E>(body: AsyncIterable<Uint8Array>, abort: (reason?: unknown) => void): WireStream<E> {
+  static fromSse<E>(body: UpstreamBody, abort: (reason?: unknown) => void): WireStream<E> {
     return new WireStream<E>({ kind: "bytes", body }, abort);
   }
 
@@ -52,6 +53,39 @@ export class WireStream<E> implements AsyncIterable<E> {
     // Untouched bytes nobody taps: the upstream body itself, one layer less per chunk.
     if (this.source.kind === "bytes" && !options.onMessage) return this.#guarded(this.source.body[Symbol.asyncIterator]());
     return this.#guarded(this.#bytes(options));
+  }
+
+  /**
+   * What `toSse()` gives, pushed to `sink` instead: a native, untapped stream whose transport can
+   * push (`UpstreamBody.pipe`) goes without a promise per chunk; any other is iterated. Resolves
+   * at the end and rejects as iterating would; a sink that throws aborts the upstream.
+   */
+  async pipeSse(sink: ChunkSink, options: ToSseOptions = {}): Promise<void> {
+    const { source } = this;
+    if (source.kind === "bytes" && source.body.pipe && !options.onMessage) {
+      if (this.#consumed) throw new Error("This stream has already been consumed.");
+      this.#consumed = true;
+      return source.body.pipe(sink);
+    }
+    const iterator = this.toSse(options)[Symbol.asyncIterator]();
+    let waiter: (() => void) | undefined;
+    let resumedEarly = false;
+    const resume = () => {
+      if (waiter === undefined) resumedEarly = true;
+      else waiter();
+    };
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done) return;
+        resumedEarly = false;
+        if (sink.write(next.value, resume) || resumedEarly) continue;
+        await new Promise<void>((r) => (waiter = r));
+        waiter = undefined;
+      }
+    } finally {
+      await iterator.return?.();
+    }
   }
 
   async *#events(): AsyncGenerator<E> {

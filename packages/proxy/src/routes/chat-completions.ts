@@ -40,7 +40,7 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
           relay.onMessage(message);
           tap.onMessage(message);
         };
-        const piped = await pipeSse(res, result.stream.toSse({ onMessage }), relay, ctx);
+        const piped = await pipeSse(res, result.stream, relay, ctx, { onMessage });
         ctx.signal.removeEventListener("abort", onAbort);
         recordStreamEnd(call, tap, result, piped);
         if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;

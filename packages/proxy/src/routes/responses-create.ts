@@ -49,7 +49,7 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
         // what it accounts; a lifecycle event is parsed once, for both.
         const tap = new StreamTap("responses");
         const relay = new ResponsesRelay(encode, previous, tap);
-        const piped = await pipeSse(res, result.stream.toSse(), relay, ctx);
+        const piped = await pipeSse(res, result.stream, relay, ctx);
         ctx.signal.removeEventListener("abort", onAbort);
         recordStreamEnd(call, tap, result, piped, encode);
         if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;

@@ -1,5 +1,14 @@
 import type { ServerResponse } from "node:http";
-import { UpstreamConnectionError, toOpenAIError, DheeraError, type LoggedError, type OpenAIErrorBody } from "@dheera/core";
+import {
+  UpstreamConnectionError,
+  toOpenAIError,
+  DheeraError,
+  type ChunkSink,
+  type LoggedError,
+  type OpenAIErrorBody,
+  type ToSseOptions,
+  type WireStream,
+} from "@dheera/core";
 import type { RequestContext } from "../server/request-context.js";
 import type { SseRelay } from "./sse-relay.js";
 
@@ -12,29 +21,43 @@ export interface PipeResult {
 }
 
 /**
- * Copies an SSE byte stream to the client as it arrives: one `res.write` per upstream chunk,
- * waiting for 'drain' when the socket is full (a slow client slows the upstream read instead of
- * growing memory). The stream always ends properly: if the upstream fails or stops before its
+ * Copies a stream's SSE bytes to the client as they arrive: pushed chunk by chunk into
+ * `res.write` (`WireStream.pipeSse`, no promise per chunk for a native stream), the upstream
+ * paused while the socket is full (a slow client slows the upstream read instead of growing
+ * memory). The stream always ends properly: if the upstream fails or stops before its
  * terminal event, the client gets an error event in the format's own shape, then the end.
  * A client that goes away aborts the upstream through `ctx.signal` (see request-context).
  */
 export async function pipeSse(
   res: ServerResponse,
-  source: AsyncIterable<Uint8Array>,
+  stream: WireStream<unknown>,
   relay: SseRelay,
   ctx: RequestContext,
+  options: ToSseOptions = {},
 ): Promise<PipeResult> {
-  const iterator = source[Symbol.asyncIterator]();
   // The headers leave with the first event, in one write; a stream whose first event is slow
   // (a model that thinks first) still shows its headers after HEADERS_WAIT_MS.
   // (`headersSent` cannot tell: it turns true at writeHead, before anything is on the wire.)
   let headersTimer: NodeJS.Timeout | undefined = setTimeout(flushHeaders, HEADERS_WAIT_MS, res);
-  const send = (data: Uint8Array | string) => {
+  const firstWrite = (data: Uint8Array | string) => {
     if (headersTimer !== undefined && data.length > 0) {
       clearTimeout(headersTimer);
       headersTimer = undefined;
     }
+  };
+  const send = (data: Uint8Array | string) => {
+    firstWrite(data);
     return write(res, data);
+  };
+  const sink: ChunkSink = {
+    write(chunk, resume) {
+      const out = relay.push(chunk);
+      if (out.length === 0 || res.destroyed || res.writableEnded) return true;
+      firstWrite(out);
+      if (writeCorked(res, out)) return true;
+      res.once("drain", resume);
+      return false;
+    },
   };
   let outcome: StreamOutcome = "completed";
   let error: LoggedError | undefined;
@@ -43,12 +66,7 @@ export async function pipeSse(
     await send(relay.errorEvent(body));
   };
   try {
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) break;
-      await send(relay.push(next.value));
-      if (ctx.signal.aborted) break;
-    }
+    await stream.pipeSse(sink, options);
     if (ctx.signal.aborted) throw ctx.signal.reason;
     await send(relay.end());
     if (!relay.finished) {
@@ -76,8 +94,6 @@ export async function pipeSse(
     }
   } finally {
     clearTimeout(headersTimer);
-    // Idempotent; makes sure an early exit reaches the upstream (WireStream aborts on return()).
-    await iterator.return?.().catch(() => {});
     endResponse(res);
   }
   return error ? { outcome, error } : { outcome };
@@ -98,17 +114,25 @@ function uncork(res: ServerResponse): void {
 }
 
 /**
- * Writes made in one burst (the events decoded from one upstream read, which arrive in one run
- * of the microtask queue) leave in one `writev`: the socket is corked at the first write and
- * uncorked once the burst is over. Without it a bridged stream paid one syscall per chunk.
+ * Writes made in one burst (the events of one upstream read, and the end of the response when
+ * they were the last) leave in one `writev`: the socket is corked at the first write and
+ * uncorked once this turn of the event loop is over. Without it a stream paid a syscall per
+ * chunk, and one more for its end.
  */
-async function write(res: ServerResponse, data: Uint8Array | string): Promise<void> {
-  if (data.length === 0 || res.destroyed || res.writableEnded) return;
+function writeCorked(res: ServerResponse, data: Uint8Array | string): boolean {
   if (res.writableCorked === 0) {
     res.cork();
-    process.nextTick(uncork, res);
+    // After the microtasks too (not nextTick): the stream's end, a few promise hops after its
+    // last event, then shares the write (end() flushes whatever is corked).
+    setImmediate(uncork, res);
   }
-  if (res.write(data)) return;
+  return res.write(data);
+}
+
+/** `writeCorked`, waiting for 'drain' (or the end of the connection) when the socket is full. */
+async function write(res: ServerResponse, data: Uint8Array | string): Promise<void> {
+  if (data.length === 0 || res.destroyed || res.writableEnded) return;
+  if (writeCorked(res, data)) return;
   await new Promise<void>((resolve) => {
     const done = () => {
       res.off("drain", done);
