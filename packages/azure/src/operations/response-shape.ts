@@ -1,4 +1,4 @@
-import { readJsonMembers, scanJsonArray, scanJsonObject, type ResponseObject, type ResponseSummary } from "@dheera/core";
+import { INVALID, jsonValueAt, scanJsonArray, scanJsonObject, type ResponseObject, type ResponseSummary } from "@dheera/core";
 
 /*
  * Hand-written checks that accept exactly what core's `responseObjectSchema` accepts (a loose
@@ -46,11 +46,25 @@ const MEMBERS = ["id", "object", "created_at", "model", "status", "error", "inco
 
 /**
  * The members of a Response a relaying host acts on, from the upstream's JSON text; undefined
- * when the text is not JSON or not a Response that `responseObjectSchema` would accept.
+ * when the text is not JSON or not a Response that `responseObjectSchema` would accept. One pass
+ * over the text: the members are read where they are, `output` is only checked.
  */
 export function readResponseSummary(text: string): ResponseSummary | undefined {
-  const value = readJsonMembers(text, MEMBERS);
-  if (!value) return undefined;
+  const value: Obj = Object.create(null) as Obj;
+  // Like JSON.parse, the last of repeated members counts.
+  let output: boolean | undefined;
+  const ok = scanJsonObject(text, 0, text.length, (key, start, end) => {
+    if (key === "output") {
+      output = isOutputArray(text, start, end);
+      return true;
+    }
+    if (!MEMBERS.includes(key)) return true;
+    const v = jsonValueAt(text, start, end);
+    if (v === INVALID) return false;
+    value[key] = v;
+    return true;
+  });
+  if (!ok || output !== true) return undefined;
   if (typeof value.id !== "string" || value.object !== "response" || typeof value.created_at !== "number" || typeof value.model !== "string") return undefined;
   if (value.status !== undefined && typeof value.status !== "string") return undefined;
   const error = value.error;
@@ -58,27 +72,17 @@ export function readResponseSummary(text: string): ResponseSummary | undefined {
   const incomplete = value.incomplete_details;
   if (!isNullish(incomplete) && !(isObject(incomplete) && nullishString(incomplete.reason))) return undefined;
   if (!isUsage(value.usage)) return undefined;
-  if (!hasValidOutput(text)) return undefined;
   return value as unknown as ResponseSummary;
 }
 
-/** `output` is an array whose every item is an object with a string `type` (each variant ends in a loose `{ type }`). */
-function hasValidOutput(text: string): boolean {
-  let found = false;
-  let valid = true;
-  scanJsonObject(text, 0, text.length, (key, start, end) => {
-    if (key !== "output") return true;
-    found = true;
-    // Like JSON.parse, the last of repeated members counts.
-    valid = scanJsonArray(text, start, end, (s, e) => {
-      let type: unknown;
-      const isItem = scanJsonObject(text, s, e, (k, vs, ve) => {
-        if (k === "type") type = text.charCodeAt(vs) === 0x22 ? JSON.parse(text.slice(vs, ve)) : undefined;
-        return true;
-      });
-      return isItem && typeof type === "string";
+/** An array whose every item is an object with a string `type` (each output variant ends in a loose `{ type }`). */
+function isOutputArray(text: string, start: number, end: number): boolean {
+  return scanJsonArray(text, start, end, (s, e) => {
+    let type: unknown;
+    const isItem = scanJsonObject(text, s, e, (k, vs, ve) => {
+      if (k === "type") type = jsonValueAt(text, vs, ve);
+      return true;
     });
-    return true;
+    return isItem && typeof type === "string";
   });
-  return found && valid;
 }

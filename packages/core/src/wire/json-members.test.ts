@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readJsonMembers, scanJsonArray } from "./json-members.js";
+import { INVALID, jsonValueAt, readJsonMembers, scanJsonArray } from "./json-members.js";
 
 const pick = (o: Record<string, unknown>, keys: string[]) => Object.fromEntries(keys.filter((k) => Object.hasOwn(o, k)).map((k) => [k, o[k]]));
 
@@ -67,5 +67,17 @@ describe("readJsonMembers", () => {
     );
     expect(scanJsonArray("[1,", 0, 3, () => true)).toBe(false);
     expect(scanJsonArray("[1] x", 0, 5, () => true)).toBe(false);
+  });
+
+  it("jsonValueAt reads any value as JSON.parse does, and rejects what it rejects", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => {
+        const text = JSON.stringify(v);
+        expect(jsonValueAt(text, 0, text.length)).toEqual(JSON.parse(text));
+      }),
+      { numRuns: 300 },
+    );
+    for (const bad of ['"a\tb"' /* a raw tab */, '"x', "nul", "tru", "01", "{"]) expect(jsonValueAt(bad, 0, bad.length), bad).toBe(INVALID);
+    expect(jsonValueAt('"a\\"b"', 0, 7)).toBe('a"b');
   });
 });
