@@ -43,9 +43,19 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
   };
 }
 
-async function* observed(events: AsyncIterable<ResponseStreamEvent>, accounting: StreamAccounting): AsyncGenerator<ResponseStreamEvent> {
-  for await (const event of events) {
-    accounting.observe(event);
-    yield event;
-  }
+/** The events as they pass, told to `accounting`: a plain iterator, one layer lighter than a generator. */
+function observed(events: AsyncIterable<ResponseStreamEvent>, accounting: StreamAccounting): AsyncIterable<ResponseStreamEvent> {
+  return {
+    [Symbol.asyncIterator]() {
+      const it = events[Symbol.asyncIterator]();
+      return {
+        next: () =>
+          it.next().then((r) => {
+            if (!r.done) accounting.observe(r.value);
+            return r;
+          }),
+        return: (value?: unknown) => (it.return ? it.return(value) : Promise.resolve({ done: true as const, value: undefined })),
+      };
+    },
+  };
 }

@@ -222,4 +222,31 @@ describe("WireStream.pipeSse", () => {
     ).rejects.toThrow("sink failed");
     expect(abort).toHaveBeenCalledOnce();
   });
+
+  it("reports each message of a pushed native stream to onMessage, passing the bytes untouched", async () => {
+    const parts = [utf8("data: {\"a\":1}\n\nda"), utf8("ta: [DONE]\n\n")];
+    const body = {
+      [Symbol.asyncIterator]: () => chunksOf(...parts)[Symbol.asyncIterator](),
+      pipe: async (sink: { write(c: Uint8Array, resume: () => void): boolean }) => {
+        for (const c of parts) sink.write(c, () => {});
+      },
+    };
+    const seen: SseMessage[] = [];
+    const got: Uint8Array[] = [];
+    await WireStream.fromSse(body, () => {}).pipeSse({ write: (c) => got.push(c) > 0 }, { onMessage: (m) => seen.push(m) });
+    expect(got).toStrictEqual(parts);
+    expect(seen).toStrictEqual([{ data: '{"a":1}' }, { data: "[DONE]" }]);
+  });
+
+  it("aborts the upstream when a transformed stream fails mid-way", async () => {
+    const abort = vi.fn();
+    async function* failing(): AsyncGenerator<ChatCompletionChunk> {
+      yield chunk("a");
+      throw new Error("upstream error event");
+    }
+    const got: Uint8Array[] = [];
+    await expect(WireStream.fromEvents(failing(), chatSseFraming, abort).pipeSse({ write: (c) => got.push(c) > 0 })).rejects.toThrow("upstream error event");
+    expect(abort).toHaveBeenCalledOnce();
+    expect(textOf(got)).toBe(`data: ${JSON.stringify(chunk("a"))}\n\n`);
+  });
 });

@@ -1,5 +1,5 @@
 import type { ChunkSink, UpstreamBody } from "../http/transport.js";
-import { decodeSse, tapSse } from "./sse-decoder.js";
+import { SseDecoder, tapSse } from "./sse-decoder.js";
 import { encodeSseMessage, type SseMessage } from "./sse-message.js";
 
 /** How a wire format frames its events as SSE (Responses: named events; Chat: data + [DONE]). */
@@ -45,7 +45,8 @@ export class WireStream<E> implements AsyncIterable<E> {
   }
 
   [Symbol.asyncIterator](): AsyncIterator<E> {
-    return this.#guarded(this.#events());
+    const { source } = this;
+    return this.#guarded(source.kind === "events" ? source.events[Symbol.asyncIterator]() : this.#events(source.body));
   }
 
   /** SSE bytes for a client; the upstream's own bytes when the stream is native. */
@@ -62,38 +63,73 @@ export class WireStream<E> implements AsyncIterable<E> {
    */
   async pipeSse(sink: ChunkSink, options: ToSseOptions = {}): Promise<void> {
     const { source } = this;
-    if (source.kind === "bytes" && source.body.pipe && !options.onMessage) {
-      if (this.#consumed) throw new Error("This stream has already been consumed.");
-      this.#consumed = true;
-      return source.body.pipe(sink);
+    if (source.kind === "bytes" && source.body.pipe) {
+      this.#consume();
+      const { onMessage } = options;
+      if (!onMessage) return source.body.pipe(sink);
+      // Tapped: the messages are read on the side, the bytes still pass untouched.
+      const decoder = new SseDecoder();
+      await source.body.pipe({
+        write(chunk, resume) {
+          for (const message of decoder.feed(chunk)) onMessage(message);
+          return sink.write(chunk, resume);
+        },
+      });
+      for (const message of decoder.end()) onMessage(message);
+      return;
+    }
+    if (source.kind === "events") {
+      // Encoded as they come, straight into the sink: no iterator layers between.
+      this.#consume();
+      const { framing } = source;
+      const send = pacedSink(sink);
+      try {
+        for await (const event of source.events) {
+          const message = framing.encode(event);
+          options.onMessage?.(message);
+          const full = send(encodeSseMessage(message));
+          if (full) await full;
+        }
+        if (framing.trailer) {
+          options.onMessage?.(framing.trailer);
+          const full = send(encodeSseMessage(framing.trailer));
+          if (full) await full;
+        }
+      } catch (err) {
+        // The transform failed or the sink did: the upstream may still be open.
+        this.abortUpstream(new DOMException("The stream consumer stopped early.", "AbortError"));
+        throw err;
+      }
+      return;
     }
     const iterator = this.toSse(options)[Symbol.asyncIterator]();
-    let waiter: (() => void) | undefined;
-    let resumedEarly = false;
-    const resume = () => {
-      if (waiter === undefined) resumedEarly = true;
-      else waiter();
-    };
+    const send = pacedSink(sink);
     try {
       for (;;) {
         const next = await iterator.next();
         if (next.done) return;
-        resumedEarly = false;
-        if (sink.write(next.value, resume) || resumedEarly) continue;
-        await new Promise<void>((r) => (waiter = r));
-        waiter = undefined;
+        const full = send(next.value);
+        if (full) await full;
       }
     } finally {
       await iterator.return?.();
     }
   }
 
-  async *#events(): AsyncGenerator<E> {
-    if (this.source.kind === "events") {
-      yield* this.source.events;
-      return;
+  #consume(): void {
+    if (this.#consumed) throw new Error("This stream has already been consumed.");
+    this.#consumed = true;
+  }
+
+  async *#events(body: UpstreamBody): AsyncGenerator<E> {
+    const decoder = new SseDecoder();
+    for await (const chunk of body) {
+      for (const message of decoder.feed(chunk)) {
+        if (message.data.startsWith("[DONE]")) return;
+        yield JSON.parse(message.data) as E;
+      }
     }
-    for await (const message of decodeSse(this.source.body)) {
+    for (const message of decoder.end()) {
       if (message.data.startsWith("[DONE]")) return;
       yield JSON.parse(message.data) as E;
     }
@@ -123,8 +159,7 @@ export class WireStream<E> implements AsyncIterable<E> {
    * started would skip its `finally`.
    */
   #guarded<T>(gen: AsyncIterator<T>): AsyncIterableIterator<T> {
-    if (this.#consumed) throw new Error("This stream has already been consumed.");
-    this.#consumed = true;
+    this.#consume();
     const abort = this.abortUpstream;
     let settled = false;
     let started = false;
@@ -168,6 +203,29 @@ export class WireStream<E> implements AsyncIterable<E> {
       },
     };
   }
+}
+
+/**
+ * Writes to a sink, waiting when it is full until it calls `resume` (also when it calls it
+ * before saying it is full).
+ */
+function pacedSink(sink: ChunkSink): (chunk: Uint8Array) => Promise<void> | undefined {
+  let waiter: (() => void) | undefined;
+  let resumedEarly = false;
+  const resume = () => {
+    if (waiter === undefined) resumedEarly = true;
+    else waiter();
+  };
+  return (chunk) => {
+    resumedEarly = false;
+    if (sink.write(chunk, resume) || resumedEarly) return undefined;
+    return new Promise<void>((r) => {
+      waiter = () => {
+        waiter = undefined;
+        r();
+      };
+    });
+  };
 }
 
 /** Whether the generator's next read ends it before the event loop moves on (setImmediate). */
