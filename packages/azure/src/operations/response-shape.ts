@@ -28,17 +28,22 @@ function isUsage(v: unknown): boolean {
 
 /** True when `value` (from JSON.parse) passes `responseObjectSchema`. */
 export function isResponseObject(value: unknown): value is ResponseObject {
-  if (!isObject(value)) return false;
+  if (!isObject(value) || !hasResponseMembers(value)) return false;
+  const output = value.output;
+  if (!Array.isArray(output)) return false;
+  // Every output item variant ends in `{ type: string }` (loose), so that is all an item needs.
+  for (const item of output) if (!isObject(item) || typeof item.type !== "string") return false;
+  return true;
+}
+
+/** Every member of the schema but `output`. */
+function hasResponseMembers(value: Obj): boolean {
   if (typeof value.id !== "string" || value.object !== "response" || typeof value.created_at !== "number" || typeof value.model !== "string") return false;
   if (value.status !== undefined && typeof value.status !== "string") return false;
   const error = value.error;
   if (!isNullish(error) && !(isObject(error) && nullishString(error.code) && typeof error.message === "string")) return false;
   const incomplete = value.incomplete_details;
   if (!isNullish(incomplete) && !(isObject(incomplete) && nullishString(incomplete.reason))) return false;
-  const output = value.output;
-  if (!Array.isArray(output)) return false;
-  // Every output item variant ends in `{ type: string }` (loose), so that is all an item needs.
-  for (const item of output) if (!isObject(item) || typeof item.type !== "string") return false;
   return isUsage(value.usage);
 }
 
@@ -64,14 +69,7 @@ export function readResponseSummary(text: string): ResponseSummary | undefined {
     value[key] = v;
     return true;
   });
-  if (!ok || output !== true) return undefined;
-  if (typeof value.id !== "string" || value.object !== "response" || typeof value.created_at !== "number" || typeof value.model !== "string") return undefined;
-  if (value.status !== undefined && typeof value.status !== "string") return undefined;
-  const error = value.error;
-  if (!isNullish(error) && !(isObject(error) && nullishString(error.code) && typeof error.message === "string")) return undefined;
-  const incomplete = value.incomplete_details;
-  if (!isNullish(incomplete) && !(isObject(incomplete) && nullishString(incomplete.reason))) return undefined;
-  if (!isUsage(value.usage)) return undefined;
+  if (!ok || output !== true || !hasResponseMembers(value)) return undefined;
   return value as unknown as ResponseSummary;
 }
 

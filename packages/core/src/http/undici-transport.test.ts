@@ -1,8 +1,8 @@
 import { errors as undiciErrors } from "undici";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-error.js";
-import { deferred, textOf } from "../testing/async-iterables.js";
-import { startTestServer, type TestServer } from "../testing/test-server.js";
+import { textOf } from "../testing/async-iterables.js";
+import { floodHandler, openStreamHandler, startTestServer, type TestServer } from "../testing/test-server.js";
 import { describeTransportContract } from "../testing/transport-contract.js";
 import { mapNetworkError, undiciTransport } from "./undici-transport.js";
 
@@ -65,16 +65,8 @@ describe("undiciTransport: pushed bodies (body.pipe)", { timeout: 5_000 }, () =>
 
   it("holds the upstream back while the sink is full, and goes on when it resumes", async () => {
     const TOTAL = 32 * 1024 * 1024;
-    const CHUNK = Buffer.alloc(64 * 1024, "x");
-    let written = 0;
-    const server = await serve(async (_req, res) => {
-      res.writeHead(200, { "content-type": "application/octet-stream" });
-      while (written < TOTAL) {
-        written += CHUNK.length;
-        if (!res.write(CHUNK)) await new Promise((r) => res.once("drain", r));
-      }
-      res.end();
-    });
+    const flood = floodHandler(TOTAL);
+    const server = await serve(flood.handler);
     const res = await transport({ method: "GET", url: server.url, headers: {} });
     let read = 0;
     let writtenWhilePaused = -1;
@@ -85,7 +77,7 @@ describe("undiciTransport: pushed bodies (body.pipe)", { timeout: 5_000 }, () =>
         if (pausedOnce) return true;
         pausedOnce = true;
         setTimeout(() => {
-          writtenWhilePaused = written;
+          writtenWhilePaused = flood.written();
           resume();
         }, 300);
         return false;
@@ -97,12 +89,8 @@ describe("undiciTransport: pushed bodies (body.pipe)", { timeout: 5_000 }, () =>
   });
 
   it("cuts the request and rejects with the sink's error when the sink throws", async () => {
-    const closed = deferred();
-    const server = await serve((req, res) => {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write("data: 1\n\n");
-      req.socket.once("close", () => closed.resolve());
-    });
+    const stream = openStreamHandler();
+    const server = await serve(stream.handler);
     const res = await transport({ method: "GET", url: server.url, headers: {} });
     const boom = new Error("relay failed");
     await expect(
@@ -112,7 +100,7 @@ describe("undiciTransport: pushed bodies (body.pipe)", { timeout: 5_000 }, () =>
         },
       }),
     ).rejects.toBe(boom);
-    await closed.promise;
+    await stream.closed;
   });
 
   it("rejects with an AbortError when the caller aborts mid-stream", async () => {

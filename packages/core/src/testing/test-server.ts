@@ -44,3 +44,34 @@ export async function readRequestBody(req: IncomingMessage): Promise<string> {
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
+
+/** A handler that writes `total` bytes as fast as the client reads them; `written()` tells how far it got. */
+export function floodHandler(total: number): { handler: (req: IncomingMessage, res: ServerResponse) => Promise<void>; written(): number } {
+  const chunk = Buffer.alloc(64 * 1024, "x");
+  let written = 0;
+  return {
+    written: () => written,
+    async handler(_req, res) {
+      res.writeHead(200, { "content-type": "application/octet-stream" });
+      while (written < total) {
+        written += chunk.length;
+        if (!res.write(chunk)) await new Promise((r) => res.once("drain", r));
+      }
+      res.end();
+    },
+  };
+}
+
+/** A handler that sends one SSE event and keeps the stream open; `closed` resolves when the client's connection goes. */
+export function openStreamHandler(): { handler: (req: IncomingMessage, res: ServerResponse) => void; closed: Promise<void> } {
+  let resolve!: () => void;
+  const closed = new Promise<void>((r) => (resolve = r));
+  return {
+    closed,
+    handler(req, res) {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: 1\n\n");
+      req.socket.once("close", resolve);
+    },
+  };
+}

@@ -4,7 +4,7 @@ import { DheeraError, UpstreamConnectionError, UpstreamTimeoutError } from "../e
 import { toOpenAIError } from "../errors/to-openai-error.js";
 import type { Transport } from "../http/transport.js";
 import { deferred, textOf } from "./async-iterables.js";
-import { closedPort, readRequestBody, startTestServer, type TestServer } from "./test-server.js";
+import { closedPort, floodHandler, openStreamHandler, readRequestBody, startTestServer, type TestServer } from "./test-server.js";
 
 /*
  * The behaviour every Transport owes its providers, run against a real node:http server on
@@ -161,22 +161,14 @@ export function describeTransportContract(name: string, makeTransport: () => Tra
 
     it("does not read far ahead of a slow reader: the upstream is held back, not buffered", async () => {
       const TOTAL = 32 * 1024 * 1024;
-      const CHUNK = Buffer.alloc(64 * 1024, "x");
-      let written = 0;
-      let writtenAtFirstRead = -1;
-      const server = await serve(async (_req, res) => {
-        res.writeHead(200, { "content-type": "application/octet-stream" });
-        while (written < TOTAL) {
-          written += CHUNK.length;
-          if (!res.write(CHUNK)) await new Promise((r) => res.once("drain", r));
-        }
-        res.end();
-      });
+      const flood = floodHandler(TOTAL);
+      const server = await serve(flood.handler);
       const res = await makeTransport()({ method: "GET", url: server.url, headers: {} });
       await new Promise((r) => setTimeout(r, 300)); // the reader is busy elsewhere
       let read = 0;
+      let writtenAtFirstRead = -1;
       for await (const chunk of res.body) {
-        if (writtenAtFirstRead === -1) writtenAtFirstRead = written;
+        if (writtenAtFirstRead === -1) writtenAtFirstRead = flood.written();
         read += chunk.length;
       }
       expect(read).toBe(TOTAL);
@@ -185,18 +177,14 @@ export function describeTransportContract(name: string, makeTransport: () => Tra
     });
 
     it("cuts the upstream request when the reader stops early", async () => {
-      const closed = deferred();
-      const server = await serve((req, res) => {
-        res.writeHead(200, { "content-type": "text/event-stream" });
-        res.write("data: 1\n\n");
-        req.socket.once("close", () => closed.resolve());
-      });
+      const stream = openStreamHandler();
+      const server = await serve(stream.handler);
       const res = await makeTransport()({ method: "GET", url: server.url, headers: {} });
       for await (const chunk of res.body) {
         expect(textOf([chunk])).toBe("data: 1\n\n");
         break;
       }
-      await closed.promise; // the test times out if the upstream request is never cut
+      await stream.closed; // the test times out if the upstream request is never cut
     });
 
     it("dump() discards a finished answer and the connection serves the next request", async () => {
