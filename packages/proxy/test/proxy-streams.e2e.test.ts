@@ -203,3 +203,57 @@ describe("a stream whose first event is slow", () => {
     }
   });
 });
+
+describe("a slow client that leaves a bridged stream while the proxy waits for it", () => {
+  it("ends the request (upstream aborted, logged client_closed) instead of waiting forever", async () => {
+    // An upstream that streams far more than the client's socket holds: the proxy has to wait
+    // for the client, who then goes away without reading.
+    const delta = "x".repeat(4096);
+    const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    const response = { id: "resp_big1", object: "response", created_at: 1741369938, model: "gpt-4o", status: "in_progress", output: [], usage: null };
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.on("close", () => upstreamClosed());
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(event("response.created", { sequence_number: 0, response }));
+      let i = 0;
+      const more = () => {
+        while (i < 20_000) {
+          i++;
+          const ok = res.write(event("response.output_text.delta", { sequence_number: i, item_id: "msg_1", output_index: 0, content_index: 0, delta }));
+          if (!ok) return void res.once("drain", more);
+        }
+        res.end();
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+    const file = writeConfig(configYaml(azureModel("big-bridge", "azure/responses/gpt-4o", `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)));
+    const bigProxy = await spawnProxy(file);
+    try {
+      const controller = new AbortController();
+      const res = await fetch(`${bigProxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ model: "big-bridge", messages: [{ role: "user", content: "hi" }], stream: true }),
+        signal: controller.signal,
+      });
+      const reader = res.body!.getReader();
+      await reader.read(); // the stream has started; now stop reading, so the proxy's socket fills
+      await new Promise((r) => setTimeout(r, 500));
+      controller.abort();
+      await closed; // the upstream request is cut
+      for (let i = 0; i < 50; i++) {
+        if (bigProxy.logs().some((l) => l.msg === "request" && l.stream_end === "client_closed")) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(bigProxy.logs().some((l) => l.msg === "request" && l.model_name === "big-bridge" && l.stream_end === "client_closed")).toBe(true);
+    } finally {
+      await bigProxy.stop();
+      upstream.closeAllConnections();
+      await new Promise<void>((resolve) => upstream.close(() => resolve()));
+    }
+  });
+});

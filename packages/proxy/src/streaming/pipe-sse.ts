@@ -55,7 +55,7 @@ export async function pipeSse(
       if (out.length === 0 || res.destroyed || res.writableEnded) return true;
       firstWrite(out);
       if (writeCorked(res, out)) return true;
-      res.once("drain", resume);
+      whenWritable(res, resume);
       return false;
     },
   };
@@ -133,13 +133,20 @@ function writeCorked(res: ServerResponse, data: Uint8Array | string): boolean {
 async function write(res: ServerResponse, data: Uint8Array | string): Promise<void> {
   if (data.length === 0 || res.destroyed || res.writableEnded) return;
   if (writeCorked(res, data)) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      res.off("drain", done);
-      res.off("close", done);
-      resolve();
-    };
-    res.on("drain", done);
-    res.on("close", done);
-  });
+  await new Promise<void>((resolve) => whenWritable(res, resolve));
+}
+
+/**
+ * Calls `then` once the socket drains, or once the connection is gone: a client that leaves
+ * while the stream waits for it must not leave the stream waiting forever (its upstream is
+ * aborted through `ctx.signal`, and the writes that follow are dropped).
+ */
+function whenWritable(res: ServerResponse, then: () => void): void {
+  const done = () => {
+    res.off("drain", done);
+    res.off("close", done);
+    then();
+  };
+  res.on("drain", done);
+  res.on("close", done);
 }
