@@ -1,4 +1,4 @@
-import { createServer } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -39,6 +39,16 @@ async function readFirstChunk(res: Response): Promise<ReadableStreamDefaultReade
   const first = await reader.read();
   expect(first.done).toBe(false);
   return reader;
+}
+
+async function readRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<string> {
+  let rest = "";
+  const decoder = new TextDecoder();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return rest + decoder.decode();
+    rest += decoder.decode(value, { stream: true });
+  }
 }
 
 describe("client abort", () => {
@@ -126,13 +136,7 @@ describe("SIGTERM", () => {
     const res = await postJson(`${own.url}/v1/responses`, { model: "gpt-4o", input: "Tell me a story about a unicorn.", stream: true }, auth);
     const reader = await readFirstChunk(res);
     own.child.kill("SIGTERM");
-    let rest = "";
-    const decoder = new TextDecoder();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      rest += decoder.decode(value, { stream: true });
-    }
+    const rest = await readRest(reader);
     const events = parseSse(rest);
     expect(events.at(-1)!.event).toBe("response.completed");
     expect(await own.exited).toEqual({ code: 0, signal: null });
@@ -149,13 +153,7 @@ describe("SIGTERM", () => {
     const reader = await readFirstChunk(res);
     const signalledAt = Date.now();
     own.child.kill("SIGTERM");
-    let rest = "";
-    const decoder = new TextDecoder();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      rest += decoder.decode(value, { stream: true });
-    }
+    const rest = await readRest(reader);
     const last = parseSse(rest).at(-1)!;
     expect(last.event).toBe("error");
     expect(JSON.parse(last.data)).toMatchObject({ type: "error", error: { code: "proxy_shutting_down" } });
@@ -163,6 +161,22 @@ describe("SIGTERM", () => {
     expect(Date.now() - signalledAt).toBeLessThan(3000);
   });
 });
+
+/** A proxy with one model in front of a hand-written upstream (what the emulator cannot do); both stopped afterwards. */
+async function withOwnUpstream(upstream: Server, modelName: string, model: string, run: (proxy: ProxyProcess) => Promise<void>): Promise<void> {
+  await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+  try {
+    const own = await spawnProxy(writeConfig(configYaml(azureModel(modelName, model, `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`))));
+    try {
+      await run(own);
+    } finally {
+      await own.stop();
+    }
+  } finally {
+    upstream.closeAllConnections();
+    await new Promise<void>((resolve) => upstream.close(() => resolve()));
+  }
+}
 
 describe("a stream whose first event is slow", () => {
   it("still shows the client its headers before that event", async () => {
@@ -180,10 +194,7 @@ describe("a stream whose first event is slow", () => {
         res.end(`event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", sequence_number: 1, response: response("completed") })}\n\n`);
       });
     });
-    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-    const file = writeConfig(configYaml(azureModel("slow-first", "azure/gpt-4o", `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)));
-    const slowProxy = await spawnProxy(file);
-    try {
+    await withOwnUpstream(upstream, "slow-first", "azure/gpt-4o", async (slowProxy) => {
       const res = await fetch(`${slowProxy.url}/v1/responses`, {
         method: "POST",
         headers: { ...auth, "content-type": "application/json" },
@@ -195,12 +206,7 @@ describe("a stream whose first event is slow", () => {
       const text = await res.text();
       expect(text).toContain("event: response.completed");
       expect(text).not.toContain("resp_slow1"); // ids are the proxy's routable ones
-    } finally {
-      release();
-      await slowProxy.stop();
-      upstream.closeAllConnections();
-      await new Promise<void>((resolve) => upstream.close(() => resolve()));
-    }
+    }).finally(release);
   });
 });
 
@@ -229,10 +235,7 @@ describe("a slow client that leaves a bridged stream while the proxy waits for i
       };
       more();
     });
-    await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
-    const file = writeConfig(configYaml(azureModel("big-bridge", "azure/responses/gpt-4o", `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`)));
-    const bigProxy = await spawnProxy(file);
-    try {
+    await withOwnUpstream(upstream, "big-bridge", "azure/responses/gpt-4o", async (bigProxy) => {
       const controller = new AbortController();
       const res = await fetch(`${bigProxy.url}/v1/chat/completions`, {
         method: "POST",
@@ -250,10 +253,6 @@ describe("a slow client that leaves a bridged stream while the proxy waits for i
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(bigProxy.logs().some((l) => l.msg === "request" && l.model_name === "big-bridge" && l.stream_end === "client_closed")).toBe(true);
-    } finally {
-      await bigProxy.stop();
-      upstream.closeAllConnections();
-      await new Promise<void>((resolve) => upstream.close(() => resolve()));
-    }
+    });
   });
 });

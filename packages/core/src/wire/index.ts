@@ -7,3 +7,4 @@ export * from "./chat-request.js";
 export * from "./chat-completion.js";
 export * from "./parse-wire.js";
 export * from "./json-members.js";
+export * from "./value-path.js";

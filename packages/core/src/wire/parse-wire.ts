@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { InvalidRequestError } from "../errors/dheera-error.js";
+import { formatValuePath, readValuePath } from "./value-path.js";
 
 /**
  * Validates a client's request against a wire schema. A failure becomes a 400 that names the
@@ -12,25 +13,10 @@ export function parseWireRequest<S extends z.ZodType>(schema: S, value: unknown)
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  const param = formatPath(issue.path);
-  const received = readPath(value, issue.path);
+  const param = formatValuePath(issue.path) || "body";
+  const received = readValuePath(value, issue.path);
   if (received === undefined && issue.code === "invalid_type") {
     throw new InvalidRequestError(`Missing required parameter: '${param}'.`, { param, code: "missing_required_parameter" });
   }
   throw new InvalidRequestError(`Invalid value for '${param}': ${issue.message}.`, { param, code: "invalid_value" });
-}
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? String(key) : `.${String(key)}`;
-  return out || "body";
-}
-
-function readPath(value: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = value;
-  for (const key of path) {
-    if (typeof cur !== "object" || cur === null) return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return cur;
 }

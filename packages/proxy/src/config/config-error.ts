@@ -1,4 +1,6 @@
-/** Config problems, each pointing at the file, line and key a user has to fix. */
+import { formatValuePath } from "@dheera/core";
+
+/* Config problems, each pointing at the file, line and key a user has to fix. */
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -11,9 +13,7 @@ export interface ConfigIssue {
 
 /** `model_list[0].dheera_ai_params.api_bse` */
 export function formatConfigPath(path: ConfigPath): string {
-  let out = "";
-  for (const key of path) out += typeof key === "number" ? `[${key}]` : out === "" ? key : `.${key}`;
-  return out || "(root)";
+  return formatValuePath(path) || "(root)";
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readValuePath } from "@dheera/core";
 import type { z } from "zod";
 import type { ConfigIssue, ConfigPath } from "./config-error.js";
 
@@ -13,7 +14,7 @@ export function configIssuesFromZod(error: z.ZodError, value: unknown, basePath:
       for (const key of issue.keys) issues.push({ path: [...path, key], message: "unknown key" });
       continue;
     }
-    const received = readPath(value, issue.path);
+    const received = readValuePath(value, issue.path);
     if (issue.code === "invalid_type" && received === undefined) {
       issues.push({ path, message: `required (${issue.expected})` });
       continue;
@@ -27,13 +28,4 @@ function describe(issue: z.core.$ZodIssue): string {
   // zod's own messages are good ("Invalid input: expected string, received number") and do not
   // include the value, which might be a secret.
   return issue.message.charAt(0).toLowerCase() + issue.message.slice(1);
-}
-
-function readPath(value: unknown, path: readonly PropertyKey[]): unknown {
-  let cur = value;
-  for (const key of path) {
-    if (typeof cur !== "object" || cur === null) return undefined;
-    cur = (cur as Record<PropertyKey, unknown>)[key];
-  }
-  return cur;
 }

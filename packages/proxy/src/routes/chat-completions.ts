@@ -1,15 +1,14 @@
 import { chatCompletionRequestSchema, normalizeUsage, type SseMessage } from "@dheera/core";
 import { costHeader } from "../accounting/call-record.js";
-import { recordStreamEnd } from "../accounting/stream-outcome.js";
 import { sendJson } from "../server/http-io.js";
 import type { RouteHandler } from "../server/route-table.js";
 import type { ProxyServices } from "../server/services.js";
 import { ChatRelay } from "../streaming/chat-relay.js";
-import { pipeSse } from "../streaming/pipe-sse.js";
 import { StreamTap } from "../streaming/stream-tap.js";
 import { deploymentLabel } from "./deployment-label.js";
 import { readCallRequest } from "./read-call-request.js";
-import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
+import { relayStream } from "./relay-stream.js";
+import { upstreamHeaders } from "./upstream-headers.js";
 
 /**
  * `POST /v1/chat/completions`, JSON or SSE. Whether the deployment speaks Chat natively (bytes
@@ -31,19 +30,13 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
     try {
       if (request.stream === true) {
         const result = await ops.stream(request, { signal: ctx.signal });
-        const onAbort = () => result.stream.abort(ctx.signal.reason);
-        ctx.signal.addEventListener("abort", onAbort, { once: true });
-        res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
         const relay = new ChatRelay();
         const tap = new StreamTap("chat");
         const onMessage = (message: SseMessage) => {
           relay.onMessage(message);
           tap.onMessage(message);
         };
-        const piped = await pipeSse(res, result.stream, relay, ctx, { onMessage });
-        ctx.signal.removeEventListener("abort", onAbort);
-        recordStreamEnd(call, tap, result, piped);
-        if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
+        await relayStream(res, ctx, call, result, relay, tap, { onMessage });
         return;
       }
       const result = await ops.create(request, { signal: ctx.signal });

@@ -1,15 +1,15 @@
 import { normalizeUsage, responsesCreateRequestSchema, type ResponseObject } from "@dheera/core";
 import { costHeader } from "../accounting/call-record.js";
-import { inBandFailure, recordStreamEnd } from "../accounting/stream-outcome.js";
+import { inBandFailure } from "../accounting/stream-outcome.js";
 import { sendJson } from "../server/http-io.js";
 import type { RouteHandler } from "../server/route-table.js";
 import type { ProxyServices } from "../server/services.js";
 import { ResponsesRelay } from "../streaming/responses-relay.js";
-import { pipeSse } from "../streaming/pipe-sse.js";
 import { StreamTap } from "../streaming/stream-tap.js";
 import { deploymentLabel } from "./deployment-label.js";
 import { readCallRequest } from "./read-call-request.js";
-import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
+import { relayStream } from "./relay-stream.js";
+import { upstreamHeaders } from "./upstream-headers.js";
 
 /**
  * `POST /v1/responses`: native pass-through to the deployment, JSON or SSE. The usage is read
@@ -41,18 +41,11 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     try {
       if (request.stream === true) {
         const result = await ops.stream(request, { signal: ctx.signal });
-        const onAbort = () => result.stream.abort(ctx.signal.reason);
-        ctx.signal.addEventListener("abort", onAbort, { once: true });
-        res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
         const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
-        // The relay reads each event's type on the bytes and tells the tap, which parses only
-        // what it accounts; a lifecycle event is parsed once, for both.
+        // The relay reads each event's type on the bytes and tells the tap, which reads only what
+        // it accounts; a lifecycle event's members are read once, for both.
         const tap = new StreamTap("responses");
-        const relay = new ResponsesRelay(encode, previous, tap);
-        const piped = await pipeSse(res, result.stream, relay, ctx);
-        ctx.signal.removeEventListener("abort", onAbort);
-        recordStreamEnd(call, tap, result, piped, encode);
-        if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
+        await relayStream(res, ctx, call, result, new ResponsesRelay(encode, previous, tap), tap, { encodeId: encode });
         return;
       }
       if (ops.createRaw) {
