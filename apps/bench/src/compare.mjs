@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // A/B comparison of two builds of dheera_ai under the same load, interleaved, in one run:
 //   pnpm --filter @dheera/bench compare -- --base /path/to/other/checkout [--cases c-json,d-sse] [--rounds 3] [--duration 3]
+//   ... --cases mem-c,mem-d [--streams 1000]   peak RSS with that many open streams, a fresh process per build and round
 // The other checkout must be built (pnpm install && pnpm build there). Without --base, only
 // this checkout's dheera_ai is measured against the pass-through (b).
 //
@@ -8,13 +9,15 @@
 // next, more than most single fixes change it. Measuring both builds and (b) in turns, a few
 // rounds, and reporting the median of each round's ratio to (b) is what makes a 5-10 % change
 // visible. CPU per request (all threads of the process, /proc) is printed too.
-import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { cpuMs } from "./lib/cpu.mjs";
 import { loadCase } from "./lib/load.mjs";
+import { openStreams } from "./lib/open-streams.mjs";
 import { installCleanup, startNode } from "./lib/processes.mjs";
-import { cleanEnv, startDheera, startFake, startPassthrough, targets, writeProxyConfig } from "./lib/setup.mjs";
+import { API_VERSION, AZURE_KEY, DEPLOYMENT, INPUT, MASTER_KEY, SLOW_QUERY, cleanEnv, startDheera, startFake, startPassthrough, targets, writeProxyConfig } from "./lib/setup.mjs";
 
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
@@ -28,17 +31,22 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), "dheera-compare-"));
 const fake = await startFake(tmp);
 const passthrough = await startPassthrough(tmp, fake.url);
 const config = writeProxyConfig(tmp, fake.url);
-const builds = [{ name: "this", proc: await startDheera(tmp, config) }];
-if (basePath) builds.push({ name: "base", proc: await startBase(path.resolve(basePath)) });
+const builds = [{ name: "this", start: (name = "dheera_ai") => startDheera(tmp, config, { name }) }];
+if (basePath) builds.push({ name: "base", start: (name = "dheera_ai-base") => startBase(path.resolve(basePath), name) });
+const streamCases = cases.filter((id) => id.startsWith("mem-"));
+const loadCases = cases.filter((id) => !id.startsWith("mem-"));
+if (loadCases.length) for (const b of builds) b.proc = await b.start();
 
 /** The other checkout's CLI, with its own @dheera/* packages (the config's folder decides which provider loads). */
-async function startBase(root) {
+async function startBase(root, name) {
   const dir = path.join(tmp, "base");
-  mkdirSync(dir);
-  copyFileSync(config, path.join(dir, "config.yaml"));
-  symlinkSync(path.join(root, "apps/bench/node_modules"), path.join(dir, "node_modules"), "dir");
+  if (!existsSync(dir)) {
+    mkdirSync(dir);
+    copyFileSync(config, path.join(dir, "config.yaml"));
+    symlinkSync(path.join(root, "apps/bench/node_modules"), path.join(dir, "node_modules"), "dir");
+  }
   const p = await startNode({
-    name: "dheera_ai-base",
+    name,
     script: path.join(root, "packages/proxy/dist/cli.js"),
     args: ["--config", path.join(dir, "config.yaml"), "--port", "0", "--host", "127.0.0.1"],
     cwd: dir,
@@ -61,7 +69,7 @@ async function measure(t, stream, pid) {
 }
 
 console.log(`${rounds} rounds of ${duration} s per case; ratios are to (b) measured in the same round. Logs: ${tmp}`);
-for (const id of cases) {
+for (const id of loadCases) {
   const [kind, mode] = id.split("-");
   const stream = mode === "sse";
   const rows = builds.map((b) => ({ name: b.name, ratio: [], cpu: [], bad: 0 }));
@@ -77,6 +85,41 @@ for (const id of cases) {
   for (const r of rows) {
     const ratios = r.ratio.map((x) => x.toFixed(2)).join(" ");
     console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  x(b) median ${median(r.ratio).toFixed(2)} [${ratios}]  CPU ${Math.round(median(r.cpu))} us/req${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
+  }
+}
+// Memory: a fresh process per build and round, so that earlier load does not count.
+const streamCount = Number(opt("streams", "1000"));
+const streamTarget = {
+  b: { path: `/slow/openai/responses?api-version=${API_VERSION}&${SLOW_QUERY}`, headers: { "content-type": "application/json", "api-key": AZURE_KEY }, body: { model: DEPLOYMENT, input: INPUT, stream: true } },
+  c: { path: "/v1/responses", body: { model: "bench-responses-slow", input: INPUT, stream: true } },
+  d: { path: "/v1/chat/completions", body: { model: "bench-bridge-slow", messages: [{ role: "user", content: INPUT }], stream: true } },
+};
+async function peakRss(start, kind) {
+  const proc = await start();
+  try {
+    await sleep(300);
+    const t = streamTarget[kind];
+    const headers = t.headers ?? { "content-type": "application/json", authorization: `Bearer ${MASTER_KEY}` };
+    const r = await openStreams({ pid: proc.pid, url: proc.url, path: t.path, headers, body: JSON.stringify(t.body), count: streamCount, holdMs: 2000, upstreamStats: fake.stats });
+    return { idle: r.idleRss / 2 ** 20, peak: r.peakRss / 2 ** 20, bad: r.failures + (r.streams - r.withFirstByte) };
+  } finally {
+    await proc.stop();
+  }
+}
+if (streamCases.length) await passthrough.stop();
+for (const id of streamCases) {
+  const kind = id.slice(4);
+  const rows = [{ name: "(b)", start: () => startPassthrough(tmp, fake.url, "passthrough-mem"), kind: "b" }, ...builds.map((b) => ({ name: b.name, start: () => b.start(`${b.name}-mem`), kind }))].map((r) => ({ ...r, idle: [], peak: [], bad: 0 }));
+  for (let round = 0; round < rounds; round++) {
+    for (const r of rows) {
+      const m = await peakRss(r.start, r.kind);
+      r.idle.push(m.idle);
+      r.peak.push(m.peak);
+      r.bad += m.bad;
+    }
+  }
+  for (const r of rows) {
+    console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  ${streamCount} open streams: peak RSS median ${median(r.peak).toFixed(1)} MB [${r.peak.map((x) => x.toFixed(1)).join(" ")}]  idle ${median(r.idle).toFixed(1)} MB${r.bad ? `  (${r.bad} failed streams)` : ""}`);
   }
 }
 await fake.stop();

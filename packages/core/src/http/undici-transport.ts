@@ -1,7 +1,7 @@
-import { Agent, errors as undiciErrors } from "undici";
 import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-error.js";
 import { isAbortError } from "../errors/to-openai-error.js";
 import { safeHost } from "./safe-host.js";
+import { Agent } from "./undici-agent.js";
 import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
 import { UndiciExchange } from "./undici-exchange.js";
 
@@ -87,13 +87,8 @@ export function mapNetworkError(err: unknown, url: string): unknown {
   if (isAbortError(err)) return err;
   const host = safeHost(url);
   const code = (err as { code?: unknown } | null)?.code;
-  // By code as well as class: a second copy of undici in the tree has its own classes.
-  if (
-    err instanceof undiciErrors.HeadersTimeoutError ||
-    err instanceof undiciErrors.BodyTimeoutError ||
-    err instanceof undiciErrors.ConnectTimeoutError ||
-    (typeof code === "string" && TIMEOUT_CODES.has(code))
-  ) {
+  // By code, not class: a second copy of undici in the tree (a caller's own) has its own classes.
+  if (typeof code === "string" && TIMEOUT_CODES.has(code)) {
     return new UpstreamTimeoutError(`The upstream ${host} did not answer in time (${(err as Error).message}).`, { cause: err });
   }
   if (typeof code === "string" && !NOT_NETWORK_CODES.has(code) && (code.startsWith("E") || code.startsWith("UND_ERR"))) {

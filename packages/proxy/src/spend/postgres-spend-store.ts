@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from "pg";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
-import { SPEND_COLUMNS, type SpendRow } from "./spend-row.js";
+import { SPEND_COLUMNS } from "./spend-columns.js";
+import type { SpendRow } from "./spend-row.js";
 import { TOTALS_SQL, totalsOf, whereOf, type SpendStore } from "./spend-store.js";
 
 /** pg_advisory_xact_lock key that serialises migrations across every proxy sharing the database. */

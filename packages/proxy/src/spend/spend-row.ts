@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { LoggingPayload } from "@dheera/core";
 import { z } from "zod";
+import type { SPEND_COLUMNS } from "./spend-columns.js";
 
 /*
  * One spend row per model call: what /spend/logs returns and what both stores hold. Built from
@@ -42,8 +43,11 @@ export const spendRowSchema = z.strictObject({
 });
 export type SpendRow = z.infer<typeof spendRowSchema>;
 
-/** The columns, in the order both stores insert them. */
-export const SPEND_COLUMNS = Object.keys(spendRowSchema.shape) as (keyof SpendRow)[];
+// SPEND_COLUMNS lives in a module without zod (see there); this fails to compile when the two
+// lists differ.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type MustBeTrue<T extends true> = T;
+export type SpendColumnsMatchSchema = MustBeTrue<SameKeys<(typeof SPEND_COLUMNS)[number], keyof SpendRow>>;
 
 /**
  * A UUIDv7 (RFC 9562): the Unix time in ms in the first 48 bits, then 74 random bits. New rows'

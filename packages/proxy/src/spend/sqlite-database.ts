@@ -1,6 +1,7 @@
 import type BetterSqlite3 from "better-sqlite3";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
-import { SPEND_COLUMNS, type SpendRow } from "./spend-row.js";
+import { SPEND_COLUMNS } from "./spend-columns.js";
+import type { SpendRow } from "./spend-row.js";
 import { TOTALS_SQL, totalsOf, whereOf, type MigrationReport, type SpendFilter, type SpendSummary } from "./spend-store.js";
 
 type DatabaseClass = typeof BetterSqlite3;
