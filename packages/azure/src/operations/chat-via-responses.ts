@@ -1,13 +1,12 @@
 import {
   StreamAccounting,
-  WireStream,
   chatSseFraming,
   type ChatOperations,
-  type ResponseStreamEvent,
   type ResponsesOperations,
   type TransformContext,
 } from "@dheera/core";
 import { chatOverResponses } from "../transform/chat-over-responses.js";
+import { responsesToChatChunksStep } from "../transform/responses-stream-to-chat-chunks.js";
 
 /**
  * Chat Completions served through the Responses API (model references `azure/responses/<dep>`):
@@ -33,29 +32,18 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
       // The terminal event's usage is read on the side: without include_usage the chunks do not
       // carry it, yet the host still has to price the request.
       const accounting = new StreamAccounting("responses");
-      const chunks = chatOverResponses.stream(observed(upstream.stream, accounting), ctx);
-      return {
-        ...upstream,
-        stream: WireStream.fromEvents(chunks, chatSseFraming, (r) => upstream.stream.abort(r)),
-        usage: () => accounting.usage,
+      const transform = responsesToChatChunksStep(ctx);
+      const step: typeof transform = {
+        push(event) {
+          accounting.observe(event);
+          return transform.push(event);
+        },
+        end: () => transform.end(),
+        get done() {
+          return transform.done;
+        },
       };
-    },
-  };
-}
-
-/** The events as they pass, told to `accounting`: a plain iterator, one layer lighter than a generator. */
-function observed(events: AsyncIterable<ResponseStreamEvent>, accounting: StreamAccounting): AsyncIterable<ResponseStreamEvent> {
-  return {
-    [Symbol.asyncIterator]() {
-      const it = events[Symbol.asyncIterator]();
-      return {
-        next: () =>
-          it.next().then((r) => {
-            if (!r.done) accounting.observe(r.value);
-            return r;
-          }),
-        return: (value?: unknown) => (it.return ? it.return(value) : Promise.resolve({ done: true as const, value: undefined })),
-      };
+      return { ...upstream, stream: upstream.stream.through(step, chatSseFraming), usage: () => accounting.usage };
     },
   };
 }

@@ -8,7 +8,7 @@ import type {
   Transform,
 } from "@dheera/core";
 import { chatToResponsesRequest } from "./chat-to-responses-request.js";
-import { responsesStreamToChatChunks } from "./responses-stream-to-chat-chunks.js";
+import { responsesStreamToChatChunks, responsesToChatChunksStep } from "./responses-stream-to-chat-chunks.js";
 import { responsesToChatCompletion } from "./responses-to-chat-completion.js";
 
 /**
@@ -26,4 +26,5 @@ export const chatOverResponses: Transform<
   request: chatToResponsesRequest,
   response: responsesToChatCompletion,
   stream: responsesStreamToChatChunks,
+  streamStep: responsesToChatChunksStep,
 };

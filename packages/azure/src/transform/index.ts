@@ -3,7 +3,7 @@ export { chatOverResponses } from "./chat-over-responses.js";
 export { responsesOverChat } from "./responses-over-chat.js";
 export { chatToResponsesRequest } from "./chat-to-responses-request.js";
 export { responsesToChatCompletion } from "./responses-to-chat-completion.js";
-export { responsesStreamToChatChunks } from "./responses-stream-to-chat-chunks.js";
+export { responsesStreamToChatChunks, responsesToChatChunksStep } from "./responses-stream-to-chat-chunks.js";
 export { responsesToChatRequest } from "./responses-to-chat-request.js";
 export { chatCompletionToResponse } from "./chat-completion-to-response.js";
 export { chatChunksToResponsesStream } from "./chat-chunks-to-responses-stream.js";

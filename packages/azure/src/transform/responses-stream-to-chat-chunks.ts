@@ -6,7 +6,9 @@ import {
   type KnownResponseStreamEvent,
   type ResponseObject,
   type ResponseStreamEvent,
+  type StreamStep,
   type TransformContext,
+  stepEvents,
 } from "@dheera/core";
 import { chatCompletionIdFromResponseId } from "./ids.js";
 import { responseAnnotationToChat } from "./map-annotations.js";
@@ -53,10 +55,12 @@ interface ToolSlot {
   kind: "function" | "custom";
 }
 
-export async function* responsesStreamToChatChunks(
-  events: AsyncIterable<ResponseStreamEvent>,
-  context: TransformContext,
-): AsyncGenerator<ChatCompletionChunk> {
+export function responsesStreamToChatChunks(events: AsyncIterable<ResponseStreamEvent>, context: TransformContext): AsyncGenerator<ChatCompletionChunk> {
+  return stepEvents(events, responsesToChatChunksStep(context));
+}
+
+/** The same transform fed one event at a time (see `StreamStep`): no generator per chunk. */
+export function responsesToChatChunksStep(context: TransformContext): StreamStep<ResponseStreamEvent, ChatCompletionChunk> {
   const warn = context.warn ?? (() => {});
   const usageField = context.includeUsage ? { usage: null } : {};
   let id: string | undefined;
@@ -70,6 +74,9 @@ export async function* responsesStreamToChatChunks(
   let sentRefusal = "";
   let lastReasoningKey: string | undefined;
   const tools = new Map<string, ToolSlot>();
+  let done = false;
+  // The chunks the current event completes.
+  let out: ChatCompletionChunk[] = [];
 
   const chunk = (delta: Delta, finishReason: FinishReason | null = null, extra: Loose = {}): ChatCompletionChunk => ({
     id: id!,
@@ -81,71 +88,71 @@ export async function* responsesStreamToChatChunks(
   });
 
   /** The role chunk, once; normally on response.created, else on whatever comes first. */
-  function* start(response?: ResponseObject, fallbackId = "stream"): Generator<ChatCompletionChunk> {
+  function start(response?: ResponseObject, fallbackId = "stream"): void {
     if (id !== undefined) return;
     id = chatCompletionIdFromResponseId(response?.id ?? fallbackId);
     created = response ? Math.floor(response.created_at) : 0;
-    yield chunk({ role: "assistant", content: "" });
+    out.push(chunk({ role: "assistant", content: "" }));
   }
 
-  function* text(key: string, delta: string, logprobs?: unknown): Generator<ChatCompletionChunk> {
+  function text(key: string, delta: string, logprobs?: unknown): void {
     if (delta === "") return;
     if (!partStart.has(key)) partStart.set(key, sentContent.length);
     sentParts.set(key, (sentParts.get(key) ?? "") + delta);
     sentContent += delta;
     const extra = Array.isArray(logprobs) && logprobs.length > 0 ? { logprobs: { content: logprobs, refusal: null } } : {};
-    yield chunk({ content: delta }, null, extra);
+    out.push(chunk({ content: delta }, null, extra));
   }
 
-  function* refusal(key: string, delta: string): Generator<ChatCompletionChunk> {
+  function refusal(key: string, delta: string): void {
     if (delta === "") return;
     sentParts.set(key, (sentParts.get(key) ?? "") + delta);
     sentRefusal += delta;
-    yield chunk({ refusal: delta });
+    out.push(chunk({ refusal: delta }));
   }
 
   /** What a `.done` event holds beyond the deltas already sent ("" if nothing, or if it disagrees). */
   const rest = (sent: string, full: string): string => (full.startsWith(sent) ? full.slice(sent.length) : "");
 
-  function* reasoning(key: string, delta: string): Generator<ChatCompletionChunk> {
+  function reasoning(key: string, delta: string): void {
     if (delta === "") return;
     // Separate summary parts the way the non-streamed path joins them.
     const separator = lastReasoningKey !== undefined && lastReasoningKey !== key ? "\n\n" : "";
     lastReasoningKey = key;
-    yield chunk({ reasoning_content: separator + delta });
+    out.push(chunk({ reasoning_content: separator + delta }));
   }
 
-  function* openTool(itemKey: string, item: Loose): Generator<ChatCompletionChunk> {
+  function openTool(itemKey: string, item: Loose): void {
     const kind = item.type === "custom_tool_call" ? "custom" : "function";
     const initial = String((kind === "custom" ? item.input : item.arguments) ?? "");
     const slot: ToolSlot = { index: tools.size, sent: initial, kind };
     tools.set(itemKey, slot);
     const call: Loose = { index: slot.index, id: String(item.call_id), type: kind };
     call[kind] = kind === "custom" ? { name: String(item.name), input: initial } : { name: String(item.name), arguments: initial };
-    yield chunk({ tool_calls: [call as ChatToolCallDelta] });
+    out.push(chunk({ tool_calls: [call as ChatToolCallDelta] }));
   }
 
-  function* toolArguments(slot: ToolSlot, delta: string): Generator<ChatCompletionChunk> {
+  function toolArguments(slot: ToolSlot, delta: string): void {
     if (delta === "") return;
     slot.sent += delta;
     const call: Loose = { index: slot.index };
     call[slot.kind] = slot.kind === "custom" ? { input: delta } : { arguments: delta };
-    yield chunk({ tool_calls: [call as ChatToolCallDelta] });
+    out.push(chunk({ tool_calls: [call as ChatToolCallDelta] }));
   }
 
-  function* finish(response: ResponseObject): Generator<ChatCompletionChunk> {
-    yield* start(response);
+  function finish(response: ResponseObject): void {
+    start(response);
     // Fill what the deltas did not carry, from the final response (all of it for an upstream
     // that streams only lifecycle events).
     const final = collectOutput(response.output);
-    yield* text("final", rest(sentContent, final.content ?? ""));
-    yield* refusal("final", rest(sentRefusal, final.refusal ?? ""));
+    text("final", rest(sentContent, final.content ?? ""));
+    refusal("final", rest(sentRefusal, final.refusal ?? ""));
     for (const item of response.output as Loose[]) {
       if (item.type !== "function_call" && item.type !== "custom_tool_call") continue;
       const key = String(item.id ?? item.call_id);
       const slot = tools.get(key);
-      if (slot) yield* toolArguments(slot, rest(slot.sent, String((slot.kind === "custom" ? item.input : item.arguments) ?? "")));
-      else yield* openTool(key, item);
+      if (slot) toolArguments(slot, rest(slot.sent, String((slot.kind === "custom" ? item.input : item.arguments) ?? "")));
+      else openTool(key, item);
     }
 
     const filters = contentFiltersToChat((response as Loose).content_filters);
@@ -154,68 +161,68 @@ export async function* responsesStreamToChatChunks(
       incompleteReason: response.incomplete_details?.reason,
       hasToolCalls: tools.size > 0,
     });
-    yield chunk({}, finishReason, filters.completion ? { content_filter_results: filters.completion } : {});
+    out.push(chunk({}, finishReason, filters.completion ? { content_filter_results: filters.completion } : {}));
 
     if (!context.includeUsage) return;
     if (!response.usage) {
       warn("The upstream's final response carried no usage; the usage chunk was not sent");
       return;
     }
-    yield { id: id!, object: "chat.completion.chunk", created, model: context.model, choices: [], usage: responseUsageToChatUsage(response.usage) };
+    out.push({ id: id!, object: "chat.completion.chunk", created, model: context.model, choices: [], usage: responseUsageToChatUsage(response.usage) });
   }
 
-  for await (const event of events) {
+  function take(event: ResponseStreamEvent): void {
     const ev = event as KnownResponseStreamEvent;
     switch (ev.type) {
       case "response.created":
       case "response.in_progress":
       case "response.queued":
-        yield* start(ev.response);
+        start(ev.response);
         break;
 
       case "response.output_text.delta":
-        yield* start(undefined, ev.item_id);
-        yield* text(`${ev.item_id}:${ev.content_index}`, ev.delta, (ev as Loose).logprobs);
+        start(undefined, ev.item_id);
+        text(`${ev.item_id}:${ev.content_index}`, ev.delta, (ev as Loose).logprobs);
         break;
       case "response.output_text.done":
-        yield* start(undefined, ev.item_id);
-        yield* text(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.text));
+        start(undefined, ev.item_id);
+        text(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.text));
         break;
       case "response.output_text.annotation.added": {
         // Chat has no annotation event; the annotation rides on a delta, in Chat's nested form.
-        yield* start(undefined, ev.item_id);
+        start(undefined, ev.item_id);
         const offset = partStart.get(`${ev.item_id}:${ev.content_index}`) ?? sentContent.length;
-        yield chunk({ annotations: [responseAnnotationToChat(ev.annotation, offset)] });
+        out.push(chunk({ annotations: [responseAnnotationToChat(ev.annotation, offset)] }));
         break;
       }
       case "response.refusal.delta":
-        yield* start(undefined, ev.item_id);
-        yield* refusal(`${ev.item_id}:${ev.content_index}`, ev.delta);
+        start(undefined, ev.item_id);
+        refusal(`${ev.item_id}:${ev.content_index}`, ev.delta);
         break;
       case "response.refusal.done":
-        yield* start(undefined, ev.item_id);
-        yield* refusal(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.refusal));
+        start(undefined, ev.item_id);
+        refusal(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.refusal));
         break;
 
       case "response.reasoning_summary_text.delta":
-        yield* start(undefined, ev.item_id);
-        yield* reasoning(`${ev.item_id}:s${ev.summary_index}`, ev.delta);
+        start(undefined, ev.item_id);
+        reasoning(`${ev.item_id}:s${ev.summary_index}`, ev.delta);
         break;
       case "response.reasoning_text.delta":
-        yield* start(undefined, ev.item_id);
-        yield* reasoning(`${ev.item_id}:c${ev.content_index}`, ev.delta);
+        start(undefined, ev.item_id);
+        reasoning(`${ev.item_id}:c${ev.content_index}`, ev.delta);
         break;
 
       case "response.output_item.added":
       case "response.output_item.done": {
         const item = ev.item as Loose;
         if (item.type !== "function_call" && item.type !== "custom_tool_call") break;
-        yield* start(undefined, String(item.id ?? item.call_id));
+        start(undefined, String(item.id ?? item.call_id));
         const key = String(item.id ?? item.call_id);
         const slot = tools.get(key);
-        if (!slot) yield* openTool(key, item);
+        if (!slot) openTool(key, item);
         else if (ev.type === "response.output_item.done") {
-          yield* toolArguments(slot, rest(slot.sent, String((slot.kind === "custom" ? item.input : item.arguments) ?? "")));
+          toolArguments(slot, rest(slot.sent, String((slot.kind === "custom" ? item.input : item.arguments) ?? "")));
         }
         break;
       }
@@ -227,35 +234,54 @@ export async function* responsesStreamToChatChunks(
           warn(`Function call arguments for unknown item ${ev.item_id} were ignored`);
           break;
         }
-        yield* toolArguments(slot, ev.type === "response.function_call_arguments.delta" ? ev.delta : rest(slot.sent, ev.arguments));
+        toolArguments(slot, ev.type === "response.function_call_arguments.delta" ? ev.delta : rest(slot.sent, ev.arguments));
         break;
       }
       case "response.completed":
       case "response.incomplete":
-        yield* finish(ev.response);
+        done = true;
+        finish(ev.response);
         return;
       case "response.failed":
+        done = true;
         throwIfFailed({ ...ev.response, status: "failed" });
         return;
       case "error":
+        done = true;
         throw errorFromEvent(ev as Loose);
       default: {
         const other = event as Loose;
         if (other.type === "response.custom_tool_call_input.delta") {
           const slot = tools.get(String(other.item_id));
-          if (slot) yield* toolArguments(slot, String(other.delta ?? ""));
+          if (slot) toolArguments(slot, String(other.delta ?? ""));
           break;
         }
         // Unknown and newer event types (keepalive, built-in tool progress, ...) carry nothing
         // a Chat client can use; no empty chunk is sent for them.
         break;
       }
-
     }
   }
 
-  throw new DheeraError("The upstream stream ended before a terminal event (response.completed, response.incomplete or response.failed)", {
-    status: 502,
-    code: "upstream_stream_truncated",
-  });
+  return {
+    push(event) {
+      if (done) return NONE;
+      out = [];
+      take(event);
+      return out;
+    },
+    end() {
+      if (done) return NONE;
+      done = true;
+      throw new DheeraError("The upstream stream ended before a terminal event (response.completed, response.incomplete or response.failed)", {
+        status: 502,
+        code: "upstream_stream_truncated",
+      });
+    },
+    get done() {
+      return done;
+    },
+  };
 }
+
+const NONE: readonly ChatCompletionChunk[] = [];

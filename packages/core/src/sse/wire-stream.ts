@@ -1,6 +1,7 @@
 import type { ChunkSink, UpstreamBody } from "../http/transport.js";
+import { stepEvents, type StreamStep } from "../transform/transform.js";
 import { SseDecoder, tapSse } from "./sse-decoder.js";
-import { encodeSseMessage, type SseMessage } from "./sse-message.js";
+import { encodeSseMessage, formatSseMessage, type SseMessage } from "./sse-message.js";
 
 /** How a wire format frames its events as SSE (Responses: named events; Chat: data + [DONE]). */
 export interface SseFraming<E> {
@@ -25,7 +26,9 @@ export class WireStream<E> implements AsyncIterable<E> {
   private constructor(
     private readonly source:
       | { kind: "bytes"; body: UpstreamBody }
-      | { kind: "events"; events: AsyncIterable<E>; framing: SseFraming<E> },
+      // `via`: the events are an upstream SSE body in another format turned into these by a
+      // step, which pipeSse can drive by push instead of iterating `events`.
+      | { kind: "events"; events: AsyncIterable<E>; framing: SseFraming<E>; via?: Via<E> },
     private readonly abortUpstream: (reason?: unknown) => void,
   ) {}
 
@@ -39,6 +42,22 @@ export class WireStream<E> implements AsyncIterable<E> {
     return new WireStream<E>({ kind: "events", events, framing }, abort);
   }
 
+  /**
+   * This stream's events turned into another wire format by `step` (a transform's `streamStep`),
+   * framed by `framing`. Consumes this stream; aborting the new one aborts the upstream. A native
+   * upstream whose body can push is transformed as its chunks arrive, with no promise per event.
+   */
+  through<F>(step: StreamStep<E, F>, framing: SseFraming<F>): WireStream<F> {
+    this.#consume();
+    const { source } = this;
+    // Guarded: the step's end (its terminal event) lets go of an upstream that does not end by itself.
+    const upstream: AsyncIterable<E> = { [Symbol.asyncIterator]: () => this.#guarded(source.kind === "bytes" ? this.#events(source.body) : source.events[Symbol.asyncIterator]()) };
+    const events: AsyncIterable<F> = { [Symbol.asyncIterator]: () => stepEvents(upstream, step) };
+    const pipe = source.kind === "bytes" ? source.body.pipe?.bind(source.body) : undefined;
+    const via = pipe ? { pipe, step: step as StreamStep<unknown, F> } : undefined;
+    return new WireStream<F>({ kind: "events", events, framing, ...(via ? { via } : {}) }, this.abortUpstream);
+  }
+
   /** Cancels the upstream request; iteration ends with an AbortError. */
   abort(reason?: unknown): void {
     this.abortUpstream(reason);
@@ -46,12 +65,14 @@ export class WireStream<E> implements AsyncIterable<E> {
 
   [Symbol.asyncIterator](): AsyncIterator<E> {
     const { source } = this;
+    this.#consume();
     return this.#guarded(source.kind === "events" ? source.events[Symbol.asyncIterator]() : this.#events(source.body));
   }
 
   /** SSE bytes for a client; the upstream's own bytes when the stream is native. */
   toSse(options: ToSseOptions = {}): AsyncIterable<Uint8Array> {
     // Untouched bytes nobody taps: the upstream body itself, one layer less per chunk.
+    this.#consume();
     if (this.source.kind === "bytes" && !options.onMessage) return this.#guarded(this.source.body[Symbol.asyncIterator]());
     return this.#guarded(this.#bytes(options));
   }
@@ -77,6 +98,10 @@ export class WireStream<E> implements AsyncIterable<E> {
       });
       for (const message of decoder.end()) onMessage(message);
       return;
+    }
+    if (source.kind === "events" && source.via) {
+      this.#consume();
+      return pipeStepped(source.via, source.framing, sink, options, this.abortUpstream);
     }
     if (source.kind === "events") {
       // Encoded as they come, straight into the sink: no iterator layers between.
@@ -121,17 +146,17 @@ export class WireStream<E> implements AsyncIterable<E> {
     this.#consumed = true;
   }
 
-  async *#events(body: UpstreamBody): AsyncGenerator<E> {
+  async *#events<T = E>(body: UpstreamBody): AsyncGenerator<T> {
     const decoder = new SseDecoder();
     for await (const chunk of body) {
       for (const message of decoder.feed(chunk)) {
         if (message.data.startsWith("[DONE]")) return;
-        yield JSON.parse(message.data) as E;
+        yield JSON.parse(message.data) as T;
       }
     }
     for (const message of decoder.end()) {
       if (message.data.startsWith("[DONE]")) return;
-      yield JSON.parse(message.data) as E;
+      yield JSON.parse(message.data) as T;
     }
   }
 
@@ -153,13 +178,12 @@ export class WireStream<E> implements AsyncIterable<E> {
   }
 
   /**
-   * One consumer only; an early exit by that consumer aborts the upstream. Written as a plain
+   * An early exit by the consumer aborts the upstream (callers see to one consumer only). Written as a plain
    * iterator rather than a generator so that `return()` before the first `next()` (a client that
    * disconnects before the first byte) still reaches the upstream: a generator that never
    * started would skip its `finally`.
    */
   #guarded<T>(gen: AsyncIterator<T>): AsyncIterableIterator<T> {
-    this.#consume();
     const abort = this.abortUpstream;
     let settled = false;
     let started = false;
@@ -202,6 +226,105 @@ export class WireStream<E> implements AsyncIterable<E> {
         return this;
       },
     };
+  }
+}
+
+interface Via<E> {
+  pipe: NonNullable<UpstreamBody["pipe"]>;
+  step: StreamStep<unknown, E>;
+}
+
+const encoder = new TextEncoder();
+const stoppedEarly = () => new DOMException("The stream consumer stopped early.", "AbortError");
+
+/**
+ * A transformed stream driven by the upstream's pushed chunks: each chunk's SSE messages parsed,
+ * stepped, and what they complete written as one chunk. After the terminal event the upstream
+ * normally ends at once; one that has not ended within a turn of the event loop is aborted (bytes
+ * after the terminal event mean nothing to the client).
+ */
+async function pipeStepped<E>({ pipe, step }: Via<E>, framing: SseFraming<E>, sink: ChunkSink, { onMessage }: ToSseOptions, abort: (reason?: unknown) => void): Promise<void> {
+  const decoder = new SseDecoder();
+  let finished = false;
+  let ended = false;
+  let cutOff = false;
+  let text = "";
+  const add = (events: readonly E[]) => {
+    for (const event of events) {
+      const message = framing.encode(event);
+      onMessage?.(message);
+      text += formatSseMessage(message);
+    }
+  };
+  const take = () => {
+    const bytes = encoder.encode(text);
+    text = "";
+    return bytes;
+  };
+  const addTrailer = () => {
+    if (!framing.trailer) return;
+    onMessage?.(framing.trailer);
+    text += formatSseMessage(framing.trailer);
+  };
+  const finish = () => {
+    // The trailer leaves with the terminal event's chunks, in the same write.
+    finished = true;
+    addTrailer();
+    setImmediate(() => {
+      if (ended) return;
+      cutOff = true;
+      abort(stoppedEarly());
+    });
+  };
+  const read = (messages: readonly SseMessage[]) => {
+    for (const message of messages) {
+      if (finished) return;
+      if (message.data.startsWith("[DONE]")) finish();
+      else {
+        add(step.push(JSON.parse(message.data)));
+        if (step.done) finish();
+      }
+    }
+  };
+  try {
+    await pipe({
+      write(chunk, resume) {
+        if (finished) return true;
+        let failed = false;
+        let failure: unknown;
+        try {
+          read(decoder.feed(chunk));
+        } catch (err) {
+          failed = true;
+          failure = err;
+        }
+        // What the chunk completed goes out even when a later event in it failed.
+        const room = text === "" || sink.write(take(), resume);
+        if (failed) throw failure;
+        return room;
+      },
+    });
+    ended = true;
+    if (!finished) {
+      read(decoder.end());
+      if (!finished) {
+        add(step.end());
+        addTrailer();
+      }
+    }
+  } catch (err) {
+    ended = true;
+    if (!cutOff) {
+      // The transform or the sink failed: the upstream may still be open (pipe aborts it on a
+      // throw from write; this covers step.end).
+      abort(stoppedEarly());
+      if (text !== "") sink.write(take(), () => {});
+      throw err;
+    }
+  }
+  if (text !== "") {
+    const full = pacedSink(sink)(take());
+    if (full) await full;
   }
 }
 

@@ -15,4 +15,30 @@ export interface Transform<InReq, OutReq, UpRes, DownRes, UpEvent, DownEvent> {
   request(request: InReq, context: TransformContext): OutReq;
   response(response: UpRes, context: TransformContext): DownRes;
   stream(events: AsyncIterable<UpEvent>, context: TransformContext): AsyncIterable<DownEvent>;
+  /**
+   * Optional: the same stream transform fed one event at a time (what `stream` does, without a
+   * promise per event). A host that can push events (`WireStream.through`) prefers it.
+   */
+  streamStep?(context: TransformContext): StreamStep<UpEvent, DownEvent>;
+}
+
+/**
+ * A stream transform as a state machine: `push` takes one upstream event and returns the events
+ * it completes (often none or one); once `done` (the terminal event was seen) later upstream
+ * events mean nothing. `end` is called when the upstream stops before that and returns what is
+ * left, or throws when stopping there is an error. `push` throws for an upstream error event.
+ */
+export interface StreamStep<UpEvent, DownEvent> {
+  push(event: UpEvent): readonly DownEvent[];
+  end(): readonly DownEvent[];
+  readonly done: boolean;
+}
+
+/** A stream step over an iterable of events: how `stream` is written for a transform that has `streamStep`. */
+export async function* stepEvents<U, D>(events: AsyncIterable<U>, step: StreamStep<U, D>): AsyncGenerator<D> {
+  for await (const event of events) {
+    yield* step.push(event);
+    if (step.done) return;
+  }
+  yield* step.end();
 }
