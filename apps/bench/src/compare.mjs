@@ -2,6 +2,7 @@
 // A/B comparison of two builds of dheera_ai under the same load, interleaved, in one run:
 //   pnpm --filter @dheera/bench compare -- --base /path/to/other/checkout [--cases c-json,d-sse] [--rounds 3] [--duration 3]
 //   ... --cases mem-c,mem-d [--streams 1000]   peak RSS with that many open streams, a fresh process per build and round
+//   ... --rate 1000                             fixed rate instead of closed loop: p50 / p99 latency per build and (b)
 // The other checkout must be built (pnpm install && pnpm build there). Without --base, only
 // this checkout's dheera_ai is measured against the pass-through (b).
 //
@@ -25,6 +26,7 @@ const basePath = opt("base");
 const cases = opt("cases", "c-json,c-sse,d-json,d-sse").split(",");
 const rounds = Number(opt("rounds", "3"));
 const duration = Number(opt("duration", "3"));
+const rate = opt("rate") === undefined ? undefined : Number(opt("rate"));
 
 installCleanup();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "dheera-compare-"));
@@ -61,26 +63,38 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const targetOf = (url, kind) => targets({ upstream: fake.url, passthrough: passthrough.url, dheera: url }).responses[kind];
 
 async function measure(t, stream, pid) {
-  const load = (seconds) => loadCase({ url: `${t.origin}${t.path}`, headers: t.headers, body: JSON.stringify(t.body(stream)), connections: 32, duration: seconds, warmup: 0 });
-  await load(0.5); // warm-up, not counted in the CPU either
+  const load = (seconds) =>
+    loadCase({ url: `${t.origin}${t.path}`, headers: t.headers, body: JSON.stringify(t.body(stream)), connections: 32, duration: seconds, warmup: 0, ...(rate ? { overallRate: rate } : {}) });
+  await load(rate ? 1 : 0.5); // warm-up, not counted in the CPU either
   const c0 = cpuMs(pid);
   const r = await load(duration);
-  return { rps: r.rps, cpuUs: ((cpuMs(pid) - c0) * 1000) / Math.max(1, r.requests), bad: r.errors + r.non2xx };
+  return { rps: r.rps, p50: r.latencyMs.p50, p99: r.latencyMs.p99, cpuUs: ((cpuMs(pid) - c0) * 1000) / Math.max(1, r.requests), bad: r.errors + r.non2xx };
 }
 
-console.log(`${rounds} rounds of ${duration} s per case; ratios are to (b) measured in the same round. Logs: ${tmp}`);
+console.log(`${rounds} rounds of ${duration} s per case${rate ? ` at ${rate} req/s` : ""}; ratios are to (b) measured in the same round. Logs: ${tmp}`);
 for (const id of loadCases) {
   const [kind, mode] = id.split("-");
   const stream = mode === "sse";
-  const rows = builds.map((b) => ({ name: b.name, ratio: [], cpu: [], bad: 0 }));
+  const rows = builds.map((b) => ({ name: b.name, ratio: [], cpu: [], p50: [], p99: [], bad: 0 }));
+  const passRow = { name: "(b)", p50: [], p99: [] };
   for (let round = 0; round < rounds; round++) {
     const b = await measure(targetOf(passthrough.url, "b"), stream, passthrough.pid);
+    passRow.p50.push(b.p50);
+    passRow.p99.push(b.p99);
     for (const [i, build] of builds.entries()) {
       const m = await measure(targetOf(build.proc.url, kind), stream, build.proc.pid);
       rows[i].ratio.push(m.rps / b.rps);
       rows[i].cpu.push(m.cpuUs);
+      rows[i].p50.push(m.p50);
+      rows[i].p99.push(m.p99);
       rows[i].bad += m.bad;
     }
+  }
+  if (rate) {
+    for (const r of [passRow, ...rows]) {
+      console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  at ${rate} req/s: p50 median ${median(r.p50).toFixed(2)} ms  p99 median ${median(r.p99).toFixed(2)} ms [${r.p99.map((x) => x.toFixed(2)).join(" ")}]${r.cpu ? `  CPU ${Math.round(median(r.cpu))} us/req` : ""}${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
+    }
+    continue;
   }
   for (const r of rows) {
     const ratios = r.ratio.map((x) => x.toFixed(2)).join(" ");
