@@ -51,7 +51,7 @@ export class WireStream<E> implements AsyncIterable<E> {
     this.#consume();
     const { source } = this;
     // Guarded: the step's end (its terminal event) lets go of an upstream that does not end by itself.
-    const upstream: AsyncIterable<E> = { [Symbol.asyncIterator]: () => this.#guarded(source.kind === "bytes" ? this.#events(source.body) : source.events[Symbol.asyncIterator]()) };
+    const upstream: AsyncIterable<E> = { [Symbol.asyncIterator]: () => this.#guarded(source.kind === "bytes" ? sseEvents<E>(source.body) : source.events[Symbol.asyncIterator]()) };
     const events: AsyncIterable<F> = { [Symbol.asyncIterator]: () => stepEvents(upstream, step) };
     const pipe = source.kind === "bytes" ? source.body.pipe?.bind(source.body) : undefined;
     const via = pipe ? { pipe, step: step as StreamStep<unknown, F> } : undefined;
@@ -66,7 +66,7 @@ export class WireStream<E> implements AsyncIterable<E> {
   [Symbol.asyncIterator](): AsyncIterator<E> {
     const { source } = this;
     this.#consume();
-    return this.#guarded(source.kind === "events" ? source.events[Symbol.asyncIterator]() : this.#events(source.body));
+    return this.#guarded(source.kind === "events" ? source.events[Symbol.asyncIterator]() : sseEvents<E>(source.body));
   }
 
   /** SSE bytes for a client; the upstream's own bytes when the stream is native. */
@@ -146,20 +146,6 @@ export class WireStream<E> implements AsyncIterable<E> {
     this.#consumed = true;
   }
 
-  async *#events<T = E>(body: UpstreamBody): AsyncGenerator<T> {
-    const decoder = new SseDecoder();
-    for await (const chunk of body) {
-      for (const message of decoder.feed(chunk)) {
-        if (message.data.startsWith("[DONE]")) return;
-        yield JSON.parse(message.data) as T;
-      }
-    }
-    for (const message of decoder.end()) {
-      if (message.data.startsWith("[DONE]")) return;
-      yield JSON.parse(message.data) as T;
-    }
-  }
-
   async *#bytes({ onMessage }: ToSseOptions): AsyncGenerator<Uint8Array> {
     if (this.source.kind === "bytes") {
       yield* onMessage ? tapSse(this.source.body, onMessage) : this.source.body;
@@ -227,6 +213,70 @@ export class WireStream<E> implements AsyncIterable<E> {
       },
     };
   }
+}
+
+const DONE = { done: true, value: undefined } as const;
+
+/**
+ * The parsed events of an SSE body, up to `[DONE]` or the body's end. A plain iterator rather
+ * than an async generator: a generator's every `yield` costs an extra microtask turn, for each
+ * event of a stream the SDK iterates. Stopping early (`return`, `[DONE]`, an event that is not
+ * JSON) closes the body's iterator, as a `for await` over it would.
+ */
+function sseEvents<T>(body: UpstreamBody): AsyncIterator<T> {
+  const decoder = new SseDecoder();
+  let source: AsyncIterator<Uint8Array> | undefined;
+  let ready: readonly SseMessage[] = [];
+  let at = 0;
+  // open: reading the body; drained: the body ended, `ready` holds its last messages; closed: done.
+  let state: "open" | "drained" | "closed" = "open";
+  const close = async () => {
+    const wasOpen = state === "open";
+    state = "closed";
+    if (wasOpen) await source?.return?.();
+  };
+  return {
+    async next(): Promise<IteratorResult<T>> {
+      for (;;) {
+        while (at < ready.length) {
+          const message = ready[at++]!;
+          if (message.data.startsWith("[DONE]")) {
+            await close();
+            return DONE;
+          }
+          let event: T;
+          try {
+            event = JSON.parse(message.data) as T;
+          } catch (err) {
+            await close();
+            throw err;
+          }
+          return { done: false, value: event };
+        }
+        if (state !== "open") {
+          state = "closed";
+          return DONE;
+        }
+        source ??= body[Symbol.asyncIterator]();
+        let chunk: IteratorResult<Uint8Array>;
+        try {
+          chunk = await source.next();
+        } catch (err) {
+          state = "closed";
+          throw err;
+        }
+        if (chunk.done) {
+          state = "drained";
+          ready = decoder.end();
+        } else ready = decoder.feed(chunk.value);
+        at = 0;
+      }
+    },
+    async return(): Promise<IteratorResult<T>> {
+      await close();
+      return DONE;
+    },
+  };
 }
 
 interface Via<E> {
