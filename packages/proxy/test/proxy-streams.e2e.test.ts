@@ -256,3 +256,44 @@ describe("a slow client that leaves a bridged stream while the proxy waits for i
     });
   });
 });
+
+describe("an upstream that keeps the connection open after its terminal event", () => {
+  it("ends the client's bridged stream with [DONE] at once, lets the upstream go and logs a complete stream", async () => {
+    const response = (status: string) => ({ id: "resp_open1", object: "response", created_at: 1741369938, model: "gpt-4o", status, output: [], usage: null });
+    const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+    let upstreamClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+    const upstream = createServer((req, res) => {
+      req.resume();
+      res.on("close", () => upstreamClosed());
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write(event("response.created", { sequence_number: 0, response: response("in_progress") }));
+      res.write(event("response.output_text.delta", { sequence_number: 1, item_id: "msg_1", output_index: 0, content_index: 0, delta: "Hi" }));
+      const usage = { input_tokens: 3, output_tokens: 1, total_tokens: 4 };
+      res.write(event("response.completed", { sequence_number: 2, response: { ...response("completed"), usage } }));
+      // ...and never ends the response.
+    });
+    await withOwnUpstream(upstream, "open-bridge", "azure/responses/gpt-4o", async (openProxy) => {
+      const startedAt = Date.now();
+      const res = await fetch(`${openProxy.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { ...auth, "content-type": "application/json" },
+        body: JSON.stringify({ model: "open-bridge", messages: [{ role: "user", content: "hi" }], stream: true }),
+      });
+      const events = parseSse(await res.text());
+      expect(Date.now() - startedAt).toBeLessThan(2000);
+      expect(events.at(-1)!.data).toBe("[DONE]");
+      const chunks = events.slice(0, -1).map((e) => JSON.parse(e.data) as { choices: { delta: { content?: string }; finish_reason: string | null }[] });
+      expect(chunks.map((c) => c.choices[0]?.delta.content ?? "").join("")).toBe("Hi");
+      expect(chunks.at(-1)!.choices[0]!.finish_reason).toBe("stop");
+      await closed; // the proxy let go of the upstream request
+      let line: Record<string, unknown> | undefined;
+      for (let i = 0; i < 50 && !line; i++) {
+        line = openProxy.logs().find((l) => l.msg === "request" && l.model_name === "open-bridge");
+        if (!line) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(line).toMatchObject({ status: 200, stream: true });
+      expect(line!.stream_end).toBeUndefined();
+    });
+  });
+});
