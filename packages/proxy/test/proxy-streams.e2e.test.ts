@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -162,6 +162,24 @@ describe("SIGTERM", () => {
   });
 });
 
+/** One Responses SSE event as an upstream writes it. */
+const sseEvent = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+/** A Response snapshot for the hand-written upstreams below. */
+const snapshot = (id: string, status: string) => ({ id, object: "response", created_at: 1741369938, model: "gpt-4o", status, output: [], usage: null });
+
+/** A hand-written SSE upstream: `stream` writes each answer after its headers; `closed` settles when the proxy closes one. */
+function sseUpstream(stream: (res: ServerResponse) => void): { server: Server; closed: Promise<void> } {
+  let upstreamClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
+  const server = createServer((req, res) => {
+    req.resume();
+    res.on("close", () => upstreamClosed());
+    res.writeHead(200, { "content-type": "text/event-stream" });
+    stream(res);
+  });
+  return { server, closed };
+}
+
 /** A proxy with one model in front of a hand-written upstream (what the emulator cannot do); both stopped afterwards. */
 async function withOwnUpstream(upstream: Server, modelName: string, model: string, run: (proxy: ProxyProcess) => Promise<void>): Promise<void> {
   await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
@@ -184,14 +202,13 @@ describe("a stream whose first event is slow", () => {
     // the proxy's headers: if the proxy kept them for the first event, the fetch never resolves.
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
-    const response = (status: string) => ({ id: "resp_slow1", object: "response", created_at: 1741369938, model: "gpt-4o", status, output: [], usage: null });
     const upstream = createServer((req, res) => {
       req.resume();
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.flushHeaders();
       void released.then(() => {
-        res.write(`event: response.created\ndata: ${JSON.stringify({ type: "response.created", sequence_number: 0, response: response("in_progress") })}\n\n`);
-        res.end(`event: response.completed\ndata: ${JSON.stringify({ type: "response.completed", sequence_number: 1, response: response("completed") })}\n\n`);
+        res.write(sseEvent("response.created", { sequence_number: 0, response: snapshot("resp_slow1", "in_progress") }));
+        res.end(sseEvent("response.completed", { sequence_number: 1, response: snapshot("resp_slow1", "completed") }));
       });
     });
     await withOwnUpstream(upstream, "slow-first", "azure/gpt-4o", async (slowProxy) => {
@@ -215,20 +232,13 @@ describe("a slow client that leaves a bridged stream while the proxy waits for i
     // An upstream that streams far more than the client's socket holds: the proxy has to wait
     // for the client, who then goes away without reading.
     const delta = "x".repeat(4096);
-    const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-    const response = { id: "resp_big1", object: "response", created_at: 1741369938, model: "gpt-4o", status: "in_progress", output: [], usage: null };
-    let upstreamClosed!: () => void;
-    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
-    const upstream = createServer((req, res) => {
-      req.resume();
-      res.on("close", () => upstreamClosed());
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(event("response.created", { sequence_number: 0, response }));
+    const { server: upstream, closed } = sseUpstream((res) => {
+      res.write(sseEvent("response.created", { sequence_number: 0, response: snapshot("resp_big1", "in_progress") }));
       let i = 0;
       const more = () => {
         while (i < 20_000) {
           i++;
-          const ok = res.write(event("response.output_text.delta", { sequence_number: i, item_id: "msg_1", output_index: 0, content_index: 0, delta }));
+          const ok = res.write(sseEvent("response.output_text.delta", { sequence_number: i, item_id: "msg_1", output_index: 0, content_index: 0, delta }));
           if (!ok) return void res.once("drain", more);
         }
         res.end();
@@ -259,18 +269,11 @@ describe("a slow client that leaves a bridged stream while the proxy waits for i
 
 describe("an upstream that keeps the connection open after its terminal event", () => {
   it("ends the client's bridged stream with [DONE] at once, lets the upstream go and logs a complete stream", async () => {
-    const response = (status: string) => ({ id: "resp_open1", object: "response", created_at: 1741369938, model: "gpt-4o", status, output: [], usage: null });
-    const event = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-    let upstreamClosed!: () => void;
-    const closed = new Promise<void>((resolve) => (upstreamClosed = resolve));
-    const upstream = createServer((req, res) => {
-      req.resume();
-      res.on("close", () => upstreamClosed());
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(event("response.created", { sequence_number: 0, response: response("in_progress") }));
-      res.write(event("response.output_text.delta", { sequence_number: 1, item_id: "msg_1", output_index: 0, content_index: 0, delta: "Hi" }));
+    const { server: upstream, closed } = sseUpstream((res) => {
+      res.write(sseEvent("response.created", { sequence_number: 0, response: snapshot("resp_open1", "in_progress") }));
+      res.write(sseEvent("response.output_text.delta", { sequence_number: 1, item_id: "msg_1", output_index: 0, content_index: 0, delta: "Hi" }));
       const usage = { input_tokens: 3, output_tokens: 1, total_tokens: 4 };
-      res.write(event("response.completed", { sequence_number: 2, response: { ...response("completed"), usage } }));
+      res.write(sseEvent("response.completed", { sequence_number: 2, response: { ...snapshot("resp_open1", "completed"), usage } }));
       // ...and never ends the response.
     });
     await withOwnUpstream(upstream, "open-bridge", "azure/responses/gpt-4o", async (openProxy) => {
