@@ -51,6 +51,7 @@ async function runStaggered(base, duration, overallRate, streams, onResponse) {
  * @param {number} o.warmup       seconds of warm-up before (not measured)
  * @param {number} [o.overallRate] fixed rate: requests per second in all
  * @param {number} [o.streams]     fixed rate: staggered one-connection instances (default 10)
+ * @param {boolean} [o.keepSamples] also return every 2xx latency (ms), to pool several runs
  */
 export async function loadCase(o) {
   const base = { url: o.url, method: "POST", headers: o.headers, body: o.body, timeout: 10 };
@@ -72,6 +73,7 @@ export async function loadCase(o) {
     timeouts: result.timeouts,
     non2xx: result.non2xx,
     latencyMs: summarize(latencies.values()),
+    ...(o.keepSamples ? { samples: Float64Array.from(latencies.values()) } : {}),
     bytesPerResponse: result.requests.total > 0 ? Math.round(result.throughput.total / result.requests.total) : undefined,
   };
 }

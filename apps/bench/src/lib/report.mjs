@@ -93,8 +93,10 @@ function sections(results) {
     ]),
   };
   const fixed = {
-    title: `Fixed rate: ${results.settings.fixedRate} req/s (autocannon overallRate, ${results.settings.fixedRateStreams} staggered one-connection instances), ${results.settings.durationS} s`,
-    header: ["case", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "+p50 ms", "+p99 ms", "proxy CPU us/req", "other CPU %"],
+    title: `Fixed rate: ${results.settings.fixedRate} req/s (autocannon overallRate, ${results.settings.fixedRateStreams} staggered one-connection instances), ${results.settings.durationS} s per case${
+      results.settings.fixedRateRounds > 1 ? ` in ${results.settings.fixedRateRounds} rounds the cases take in turn, latencies pooled` : ""
+    }`,
+    header: ["case", "req/s", "p50 ms", "p99 ms", "p99.9 ms", "+p50 ms", "+p99 ms", "p99 per round ms", "proxy CPU us/req", "other CPU %"],
     rows: results.fixedRate.map((c) => [
       caseName(c),
       fmt(c.rps, 0),
@@ -103,6 +105,7 @@ function sections(results) {
       fmt(c.latencyMs.p999),
       signed(c.addedMs?.p50),
       signed(c.addedMs?.p99),
+      c.roundP99Ms ? c.roundP99Ms.map((x) => fmt(x)).join(" / ") : "-",
       fmt(c.proxyCpuUsPerRequest, 0),
       fmt(c.foreignCpuPct, 0),
     ]),
