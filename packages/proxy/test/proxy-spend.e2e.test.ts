@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
 import { SKIP_POSTGRES, SKIP_REASON } from "./helpers/postgres.js";
 import { postJson } from "./helpers/sse.js";
-import { REFERENCE_COST, auth, getJson, referenceReply, sqliteRows, waitFor, type RowLike } from "./helpers/spend.js";
+import { REFERENCE_COST, auth, getJson, referenceReply, requestLine, sqliteRows, waitFor, type RowLike } from "./helpers/spend.js";
 import { openTestStore, type Backend, type TestStore } from "./helpers/spend-store.js";
 import { MASTER_KEY, azureModel, configYaml, killAll, spawnProxy, writeConfig } from "./helpers/spawn-proxy.js";
 
@@ -259,5 +259,33 @@ describe("spend store config", () => {
       return r.length === 1 ? r : undefined;
     }, 3000, "a row in ./dheera-spend.sqlite");
     expect(rows[0]).toMatchObject({ model_name: "gpt-4o", status: 200 });
+  });
+});
+
+describe("disable_spend_logs", () => {
+  it("writes no spend database, still prices requests in the log line and header, and answers the spend routes 404", async () => {
+    const cwd = mkdtempSync(path.join(tmpdir(), "dheera-no-spend-"));
+    const proxy = await spawnProxy(writeConfig(configYaml(models(), "  disable_spend_logs: true\n")), { cwd });
+    const res = await postJson(`${proxy.url}/v1/responses`, { model: "gpt-4o", input: "hi" }, auth);
+    expect(res.status).toBe(200);
+    expect(Number(res.headers.get("x-dheera-response-cost"))).toBeCloseTo(REFERENCE_COST, 10);
+    await res.text();
+    const line = await requestLine(proxy.logs, res.headers.get("x-request-id")!);
+    expect(line.cost).toBeCloseTo(REFERENCE_COST, 10);
+    expect(proxy.logs().find((l) => l.msg === "config loaded")?.spend_store).toEqual({ backend: "disabled", location: "none" });
+    for (const route of ["/spend/logs", "/spend/summary"]) {
+      const { status, body } = await getJson<{ error: { code: string; type: string; message: string } }>(`${proxy.url}${route}`);
+      expect(status).toBe(404);
+      expect(body.error).toMatchObject({ code: "spend_logs_disabled", type: "invalid_request_error" });
+      expect(body.error.message).toContain("disable_spend_logs");
+    }
+    expect(existsSync(path.join(cwd, "dheera-spend.sqlite"))).toBe(false);
+  });
+
+  it("refuses a config that also names a spend store, naming both settings", async () => {
+    const file = writeConfig(configYaml(models(), "  disable_spend_logs: true\n  spend_db_path: ./s.sqlite\n"));
+    const proxy = await spawnProxy(file, { expectExit: true });
+    expect((await proxy.exited).code).toBe(1);
+    expect(proxy.stderr()).toMatch(/general_settings\.spend_db_path: disable_spend_logs is true, so spend_db_path would not be used/);
   });
 });

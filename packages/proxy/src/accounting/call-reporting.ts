@@ -38,6 +38,7 @@ export async function createCallReporting(loaded: LoadedConfig, logger: Logger, 
   });
   const sinks = createLogSinks(loaded.config.dheera_ai_settings?.callbacks ?? [], logger, stdoutWriter(logger));
   await writer.start();
+  const keepSpend = store.backend !== "disabled";
 
   return {
     store,
@@ -45,7 +46,7 @@ export async function createCallReporting(loaded: LoadedConfig, logger: Logger, 
     writer,
     report(ctx, call, httpStatus, endedAt) {
       const payload = callPayload(ctx, call, httpStatus, endedAt);
-      writer.add(spendRowOf(payload, { deployment: call.target ? deploymentLabel(call.target) : null, apiKeyHash: call.apiKeyHash, httpStatus }));
+      if (keepSpend) writer.add(spendRowOf(payload, { deployment: call.target ? deploymentLabel(call.target) : null, apiKeyHash: call.apiKeyHash, httpStatus }));
       sinks.dispatch(payload);
       return payload;
     },

@@ -71,6 +71,12 @@ export const generalSettingsSchema = z.strictObject({
     .optional(),
   /** How long spend rows wait in memory before they are written, ms (default 200). */
   spend_flush_interval_ms: z.number().int().min(10).max(60_000).optional(),
+  /**
+   * No spend store at all (LiteLLM's name): no rows are written, no database or worker thread is
+   * started, and the /spend routes answer 404. Costs still go to the log line, the
+   * `x-dheera-response-cost` header and the callbacks.
+   */
+  disable_spend_logs: z.boolean().optional(),
 }).check((ctx) => {
   if (ctx.value.spend_db_path !== undefined && ctx.value.database_url !== undefined) {
     ctx.issues.push({
@@ -79,6 +85,17 @@ export const generalSettingsSchema = z.strictObject({
       message: "set either spend_db_path (SQLite) or database_url (PostgreSQL), not both",
       input: ctx.value,
     });
+  }
+  if (ctx.value.disable_spend_logs === true) {
+    for (const key of ["spend_db_path", "database_url", "spend_flush_interval_ms"] as const) {
+      if (ctx.value[key] === undefined) continue;
+      ctx.issues.push({
+        code: "custom",
+        path: [key],
+        message: `disable_spend_logs is true, so ${key} would not be used: remove one of the two`,
+        input: ctx.value,
+      });
+    }
   }
 });
 

@@ -23,6 +23,7 @@ async function read<T>(s: ProxyServices, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
+    if (s.reporting.store.backend === "disabled") throw err;
     s.logger.error({ spend: { backend: s.reporting.store.backend }, err: { message: String(s.redact(err instanceof Error ? err.message : String(err))) } }, "spend store read failed");
     throw new DheeraError(`The spend store (${s.reporting.store.backend}) could not be read; see the proxy's logs.`, { status: 503, code: "spend_store_unavailable" });
   }

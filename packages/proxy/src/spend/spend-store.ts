@@ -40,7 +40,7 @@ export interface MigrationReport {
  * proxies). Both run the same numbered migrations and answer the same queries.
  */
 export interface SpendStore {
-  readonly backend: "sqlite" | "postgres";
+  readonly backend: "sqlite" | "postgres" | "disabled";
   /** Where it is, for logs: a file path, or host and database (never a password). */
   readonly location: string;
   /** Applies the migrations this store has not seen yet, in order, once (safe to run concurrently). */
