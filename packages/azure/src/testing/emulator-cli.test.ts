@@ -39,7 +39,8 @@ describe("startAzureEmulatorFromCli", () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
-        const timer = setTimeout(() => reject(new Error(`no listening line; got: ${out}`)), 4000);
+        // Generous: tsx compiles the emulator at start, slow when every package's tests share 2 cores.
+        const timer = setTimeout(() => reject(new Error(`no listening line; got: ${out}`)), 15_000);
         child.stdout.setEncoding("utf8");
         child.stdout.on("data", (chunk: string) => {
           out += chunk;
