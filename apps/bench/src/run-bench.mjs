@@ -288,6 +288,7 @@ function pooled(parts) {
     latencyMs: summarize(all),
     roundP99Ms: parts.map((p) => p.latencyMs.p99),
     proxyCpuUsPerRequest: cpuParts.length ? round(cpuParts.reduce((acc, p) => acc + p.proxyCpuUsPerRequest * p.requests, 0) / Math.max(1, sum((p) => (p.proxyCpuUsPerRequest === undefined ? 0 : p.requests))), 0) : undefined,
+    upstreamConnectionsPer1k: round(sum((p) => (p.upstreamConnectionsPer1k ?? 0) * p.requests) / Math.max(1, requests), 1),
     peakRssMB: max((p) => p.peakRssMB),
     foreignCpuPct: max((p) => p.foreignCpuPct),
     stealCpuPct: max((p) => p.stealCpuPct),
