@@ -5,3 +5,4 @@ export * from "./provider/index.js";
 export * from "./sse/index.js";
 export * from "./transform/index.js";
 export * from "./wire/index.js";
+export * from "./router/index.js";

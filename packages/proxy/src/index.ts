@@ -6,7 +6,7 @@ export { ConfigError, formatConfigPath, type ConfigIssue, type ConfigPath } from
 export { proxyConfigSchema, type ProxyConfig, type ModelEntry, type GeneralSettings, type CallbackConfig } from "./config/config-schema.js";
 export type { SpendRow } from "./spend/spend-row.js";
 export type { SpendSummary, SpendTotals } from "./spend/spend-store.js";
-export { encodeResponseId, decodeResponseId, type DecodedResponseId } from "./routing/response-id.js";
-export { deploymentKey } from "./routing/deployment-key.js";
+// Kept for code written against the proxy: the codec now lives in @dheera/core, where the SDK's router uses it too.
+export { encodeResponseId, decodeResponseId, deploymentKey, type DecodedResponseId } from "@dheera/core";
 export { createLogger, type Logger } from "./logging/logger.js";
 export { VERSION } from "./version.js";

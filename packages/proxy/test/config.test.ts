@@ -154,9 +154,9 @@ model_list:
 `;
     const first = await resolveText(text);
     const second = await resolveText(text);
-    expect(first.map((d) => d.key)).toEqual(second.map((d) => d.key));
-    expect(new Set(first.map((d) => d.key)).size).toBe(3);
-    expect(first[2]!.key).toBe("my-stable-id");
+    expect(first.map((d) => d.id)).toEqual(second.map((d) => d.id));
+    expect(new Set(first.map((d) => d.id)).size).toBe(3);
+    expect(first[2]!.id).toBe("my-stable-id");
     expect(first.map((d) => d.deployment.name)).toEqual(["gpt-4o", "gpt-4o", "gpt-4o"]);
   });
 });

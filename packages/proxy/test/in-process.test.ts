@@ -2,7 +2,6 @@ import { request } from "node:http";
 import { ProviderRegistry, WireStream, defineProvider, type ResponseObject } from "@dheera/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPicker } from "../src/routing/load-balancer.js";
 import { createProxy, type DheeraProxy } from "../src/server/create-proxy.js";
 import pino from "pino";
 
@@ -99,25 +98,6 @@ describe("in process, with any provider", () => {
       req.on("error", (err) => (state.aborted ? undefined : reject(err)));
       req.end(JSON.stringify({ model: "m", input: "big", stream: true }));
     });
-  });
-});
-
-describe("load balancing", () => {
-  it("least-busy picks the deployment with the fewest requests in flight", () => {
-    const pick = createPicker<{ name: string; inFlight: number }>("least-busy");
-    const a = { name: "a", inFlight: 3 };
-    const b = { name: "b", inFlight: 1 };
-    const c = { name: "c", inFlight: 2 };
-    for (let i = 0; i < 5; i++) expect(pick([a, b, c])!.name).toBe("b");
-  });
-
-  it("rotates over idle deployments, and round-robin always rotates", () => {
-    const idle = [{ name: "a", inFlight: 0 }, { name: "b", inFlight: 0 }];
-    const least = createPicker<(typeof idle)[number]>("least-busy");
-    expect([least(idle), least(idle), least(idle), least(idle)].map((d) => d!.name)).toEqual(["a", "b", "a", "b"]);
-    const rr = createPicker<(typeof idle)[number]>("round-robin");
-    const busy = [{ name: "a", inFlight: 9 }, { name: "b", inFlight: 0 }];
-    expect([rr(busy), rr(busy), rr(busy)].map((d) => d!.name)).toEqual(["a", "b", "a"]);
   });
 });
 

@@ -176,12 +176,14 @@ describe("upstream errors", () => {
     expect((err as Error).message).toMatch(/Could not reach the upstream 127\.0\.0\.1:\d+/);
   });
 
-  it("answers 504 when the upstream does not answer within the deployment's timeout", async () => {
+  it("answers 504 when the upstream does not answer within the deployment's timeout, after the router's retries", async () => {
     const started = Date.now();
     const err = await client.responses.create({ model: "impatient", input: "[[slow]] hi" }).catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 504, error: { type: "timeout_error" } });
     expect((err as Error).message).toMatch(/did not answer in time/);
-    expect(Date.now() - started).toBeLessThan(1400);
+    // num_retries defaults to 2: three attempts of 0.5 s each, with backoffs between, then the answer.
+    expect((err as { headers: Headers }).headers.get("x-dheera-attempts")).toBe("3");
+    expect(Date.now() - started).toBeLessThan(6000);
   });
 });
 

@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decodeResponseId } from "../src/routing/response-id.js";
+import { decodeResponseId } from "@dheera/core";
 import { startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
 import { parseSse, postJson } from "./helpers/sse.js";
 import { MASTER_KEY, azureModel, configYaml, killAll, spawnProxy, writeConfig, type ProxyProcess } from "./helpers/spawn-proxy.js";

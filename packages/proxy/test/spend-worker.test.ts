@@ -32,6 +32,7 @@ const row = (id: string, stream: boolean): SpendRow => ({
   latency_ms: 12.5,
   stream,
   error_code: null,
+  attempts: 1,
 });
 
 describe.skipIf(!existsSync(WORKER))("spend worker (dist/spend-worker.js)", () => {

@@ -27,6 +27,7 @@ function row(n: number): SpendRow {
     latency_ms: 1,
     stream: false,
     error_code: null,
+    attempts: 1,
   };
 }
 

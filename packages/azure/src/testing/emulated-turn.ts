@@ -1,5 +1,5 @@
 import { promptBlockedError } from "./content-filter-results.js";
-import { EmulatorHttpError, rateLimited, serverError } from "./emulator-errors.js";
+import { EmulatorHttpError, contextLengthExceeded, rateLimited, serverError } from "./emulator-errors.js";
 import { newCallId } from "./emulator-ids.js";
 import type { EmulatorApi, EmulatorReply, EmulatorReplyContext } from "./emulator-types.js";
 import { argumentsFromSchema } from "./tool-arguments.js";
@@ -25,6 +25,7 @@ export const MAGIC = {
   rateLimit: "[[rate_limit]]",
   serverError: "[[server_error]]",
   contentFilter: "[[content_filter]]",
+  contextLength: "[[context_length_exceeded]]",
   filterOutput: "[[filter_output]]",
   failMidstream: "[[fail_midstream]]",
   slow: "[[slow]]",
@@ -92,6 +93,7 @@ export function decideTurn({ view, replyContext, reply, operationName, apiVersio
   if (last.includes(MAGIC.rateLimit)) return { kind: "error", error: rateLimited(operationName, apiVersion), delayMs };
   if (last.includes(MAGIC.serverError)) return { kind: "error", error: serverError(), delayMs };
   if (last.includes(MAGIC.contentFilter)) return { kind: "error", error: promptBlockedError(view.api), delayMs };
+  if (last.includes(MAGIC.contextLength)) return { kind: "error", error: contextLengthExceeded(view.api), delayMs };
 
   const content = defaultContent(view);
   const turn = finishTurn(view, content.text, content.toolCalls, undefined, delayMs);

@@ -111,6 +111,20 @@ export function rateLimited(operation: string, apiVersion: string, retryAfterSec
   );
 }
 
+/**
+ * The input is longer than the model's context window: OpenAI's 400 with code
+ * `context_length_exceeded`, worded per API as the service words it.
+ */
+export function contextLengthExceeded(api: "responses" | "chat"): EmulatorHttpError {
+  return api === "responses"
+    ? invalidRequest("Your input exceeds the context window of this model. Please adjust your input and try again.", "input", "context_length_exceeded")
+    : invalidRequest(
+        "This model's maximum context length is 128000 tokens. However, your messages resulted in 131072 tokens. Please reduce the length of the messages.",
+        "messages",
+        "context_length_exceeded",
+      );
+}
+
 export const SERVER_ERROR_MESSAGE =
   "The server had an error processing your request. Sorry about that! You can retry your request, or contact us through an Azure support request at: https://go.microsoft.com/fwlink/?linkid=2213926 if you keep seeing this error.";
 

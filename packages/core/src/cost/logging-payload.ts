@@ -30,6 +30,15 @@ export const loggedErrorSchema = z.strictObject({
 });
 export type LoggedError = z.infer<typeof loggedErrorSchema>;
 
+/** One upstream attempt of a routed call (see the router's AttemptRecord). */
+export const attemptRecordSchema = z.strictObject({
+  deployment: z.string(),
+  model_name: z.string(),
+  status: z.number().int(),
+  error_code: z.string().nullable(),
+  latency_ms: z.number().nonnegative(),
+});
+
 export const loggingPayloadSchema = z.strictObject({
   /** Dheera's id for this request (not the upstream's). */
   id: z.string().min(1),
@@ -56,6 +65,11 @@ export const loggingPayloadSchema = z.strictObject({
   cost: z.number().nonnegative().nullable(),
   status: z.enum(["success", "failure"]),
   error: loggedErrorSchema.nullable(),
+  /**
+   * Routed calls (the proxy, the SDK's router): every upstream attempt in order, the one that
+   * answered last. Absent for calls that were not routed.
+   */
+  attempts: z.array(attemptRecordSchema).optional(),
   /** What the caller attached to the request (SDK: `dheera_metadata`). */
   metadata: z.record(z.string(), z.unknown()),
 });

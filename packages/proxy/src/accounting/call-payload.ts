@@ -5,7 +5,8 @@ import { callCost, type CallRecord } from "./call-record.js";
 /**
  * The standard logging payload (core's loggingPayloadSchema, the SDK's shape) of a finished
  * model call. `id` is the proxy's request id and `model` the model_name; `metadata` carries the
- * proxy's own fields: request_id, model_name and api_key_hash (a SHA-256 prefix, never the key).
+ * proxy's own fields: request_id, model_name, api_key_hash (a SHA-256 prefix, never the key),
+ * the answering deployment's id and, when a fallback answered, its model_name.
  */
 export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: number, endedAt: number): LoggingPayload {
   const latencyMs = Math.max(0, endedAt - ctx.startedAt);
@@ -29,7 +30,14 @@ export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: n
     cost: callCost(call),
     status: error ? "failure" : "success",
     error,
-    metadata: { request_id: ctx.id, model_name: call.modelName, api_key_hash: call.apiKeyHash },
+    ...(call.attempts.length > 0 ? { attempts: call.attempts } : {}),
+    metadata: {
+      request_id: ctx.id,
+      model_name: call.modelName,
+      api_key_hash: call.apiKeyHash,
+      ...(call.target ? { deployment_id: call.target.id } : {}),
+      ...(call.fallbackModel ? { fallback_model: call.fallbackModel } : {}),
+    },
   };
 }
 

@@ -1,7 +1,6 @@
 import type { IncomingMessage } from "node:http";
-import { PRICED_CALL_TYPES, costOf, type CallType, type LoggedError, type TokenUsage } from "@dheera/core";
+import { PRICED_CALL_TYPES, costOf, type AttemptRecord, type CallType, type LoggedError, type RouterTarget, type TokenUsage } from "@dheera/core";
 import { apiKeyHash } from "../auth/api-key-hash.js";
-import type { ProxyDeployment } from "../routing/resolve-deployments.js";
 import type { RequestContext } from "../server/request-context.js";
 
 /**
@@ -15,7 +14,12 @@ export interface CallRecord {
   /** The model_name the client asked for ("" when it sent none). */
   modelName: string;
   stream: boolean;
-  target: ProxyDeployment | undefined;
+  /** The deployment of the latest attempt: the one that answered, once the call is done. */
+  target: RouterTarget | undefined;
+  /** Every upstream attempt, in order (retries and fallbacks included). */
+  attempts: AttemptRecord[];
+  /** The model_name that answered when a fallback did. */
+  fallbackModel: string | null;
   usage: TokenUsage | null;
   /** The response id as the client saw it (the proxy's routable id for Responses). */
   responseId: string | null;
@@ -33,6 +37,8 @@ export function beginCall(ctx: RequestContext, req: IncomingMessage, type: CallT
     modelName: "",
     stream: false,
     target: undefined,
+    attempts: [],
+    fallbackModel: null,
     usage: null,
     responseId: null,
     firstTokenAt: null,

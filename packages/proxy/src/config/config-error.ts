@@ -1,15 +1,8 @@
-import { formatValuePath } from "@dheera/core";
+import { formatValuePath, type ConfigIssue, type ConfigPath } from "@dheera/core";
 
 /* Config problems, each pointing at the file, line and key a user has to fix. */
 
-export type ConfigPath = readonly (string | number)[];
-
-export interface ConfigIssue {
-  path: ConfigPath;
-  message: string;
-  /** 1-based line in the config file, when known. */
-  line?: number;
-}
+export type { ConfigIssue, ConfigPath };
 
 /** `model_list[0].dheera_ai_params.api_bse` */
 export function formatConfigPath(path: ConfigPath): string {

@@ -1,55 +1,13 @@
+import { modelListEntrySchema, routerSettingsSchema } from "@dheera/core";
 import { z } from "zod";
 
 /*
  * The proxy's config.yaml. Strict objects everywhere a user types keys, so a typo such as
  * `api_bse` or `master_kye` is an error naming the key instead of a silently ignored line.
- * Provider settings inside `dheera_ai_params` are checked by the provider's own schema later
- * (the proxy does not know them); here they are only required to be an object with `model`.
+ * `model_list` entries and `router_settings` are core's schemas (the SDK's `createRouter` takes
+ * the same shape). Provider settings inside `dheera_ai_params` are checked by the provider's own
+ * schema later (the proxy does not know them); here they are only required to have a `model`.
  */
-
-/** `model_info.id` becomes part of response ids, so it must be printable and short. */
-const deploymentIdSchema = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[\x21-\x7e]+$/, "must be printable ASCII without spaces");
-
-export const dheeraAiParamsSchema = z.looseObject({
-  /** `<provider>/<model>`: the prefix names the provider package, the rest is the provider's business. */
-  model: z
-    .string()
-    .min(1)
-    .regex(/^[^/\s]+\/\S+$/, "must be <provider>/<model>"),
-});
-
-const usdPerToken = z.number().nonnegative().finite();
-
-export const modelInfoSchema = z.strictObject({
-  /** Stable identity of the deployment; response ids are routed by it (see README). */
-  id: deploymentIdSchema.optional(),
-  /**
-   * Pricing, handed to the provider as `ProviderContext.modelInfo`: `base_model` names the price
-   * entry a custom deployment name stands for, the prices override it (USD per token).
-   */
-  base_model: z.string().min(1).optional(),
-  input_cost_per_token: usdPerToken.optional(),
-  output_cost_per_token: usdPerToken.optional(),
-  cache_read_input_token_cost: usdPerToken.optional(),
-  cache_creation_input_token_cost: usdPerToken.optional(),
-  /** Informational keys, accepted for compatibility with existing configs. */
-  mode: z.string().optional(),
-  description: z.string().optional(),
-  max_tokens: z.number().int().positive().optional(),
-  max_input_tokens: z.number().int().positive().optional(),
-  max_output_tokens: z.number().int().positive().optional(),
-});
-
-export const modelEntrySchema = z.strictObject({
-  /** The public name clients send as `model`. Several entries may share it (load balancing). */
-  model_name: z.string().min(1),
-  dheera_ai_params: dheeraAiParamsSchema,
-  model_info: modelInfoSchema.optional(),
-});
 
 export const generalSettingsSchema = z.strictObject({
   /** Clients must send it as `Authorization: Bearer <key>` (or `api-key` / `x-api-key`). */
@@ -99,11 +57,6 @@ export const generalSettingsSchema = z.strictObject({
   }
 });
 
-export const routerSettingsSchema = z.strictObject({
-  /** How requests spread over the deployments of one model_name (default `least-busy`). */
-  routing_strategy: z.enum(["least-busy", "round-robin"]).optional(),
-});
-
 const stdoutCallbackSchema = z.strictObject({
   /** One JSON line per request on stdout: the standard logging payload. */
   type: z.literal("stdout"),
@@ -137,14 +90,14 @@ export const dheeraAiSettingsSchema = z.strictObject({
 });
 
 export const proxyConfigSchema = z.strictObject({
-  model_list: z.array(modelEntrySchema).min(1, "needs at least one model"),
+  model_list: z.array(modelListEntrySchema).min(1, "needs at least one model"),
   general_settings: generalSettingsSchema.optional(),
   router_settings: routerSettingsSchema.optional(),
   dheera_ai_settings: dheeraAiSettingsSchema.optional(),
 });
 
 export type ProxyConfig = z.infer<typeof proxyConfigSchema>;
-export type ModelEntry = z.infer<typeof modelEntrySchema>;
+export type ModelEntry = z.infer<typeof modelListEntrySchema>;
 export type GeneralSettings = z.infer<typeof generalSettingsSchema>;
 export type CallbackConfig = z.infer<typeof callbackSchema>;
 export type WebhookCallbackConfig = z.infer<typeof webhookCallbackSchema>;

@@ -4,7 +4,7 @@ import { ConfigError, type ConfigIssue } from "./config-error.js";
 import { proxyConfigSchema, type ProxyConfig } from "./config-schema.js";
 import { resolveEnvReferences } from "./env-references.js";
 import { noLocator, yamlLocator, type ConfigLocator } from "./yaml-locator.js";
-import { configIssuesFromZod } from "./zod-config-issues.js";
+import { configIssuesFromZod, duplicateDeploymentIds, fallbackReferences } from "@dheera/core";
 
 /** A validated config and where it came from, so later checks (provider settings) can point at lines too. */
 export interface LoadedConfig {
@@ -52,8 +52,8 @@ export function validateConfig(raw: unknown, file: string | undefined, env: Env 
   if (!parsed.success) issues.push(...configIssuesFromZod(parsed.error, resolved));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(withLines(issues, locator), file);
   const config = parsed.data;
-  const duplicate = duplicateDeploymentIds(config);
-  if (duplicate.length > 0) throw new ConfigError(withLines(duplicate, locator), file);
+  const later = [...duplicateDeploymentIds(config.model_list), ...unknownFallbacks(config)];
+  if (later.length > 0) throw new ConfigError(withLines(later, locator), file);
   return { config, file, locator };
 }
 
@@ -65,18 +65,11 @@ export function withLines(issues: readonly ConfigIssue[], locator: ConfigLocator
   });
 }
 
-function duplicateDeploymentIds(config: ProxyConfig): ConfigIssue[] {
-  const seen = new Map<string, number>();
-  const issues: ConfigIssue[] = [];
-  config.model_list.forEach((entry, i) => {
-    const id = entry.model_info?.id;
-    if (id === undefined) return;
-    const first = seen.get(id);
-    if (first !== undefined) {
-      issues.push({ path: ["model_list", i, "model_info", "id"], message: `duplicate id "${id}" (also used by model_list[${first}])` });
-    } else {
-      seen.set(id, i);
-    }
-  });
-  return issues;
+/** A fallback that names no model_name would fail only on the day it is needed: say so at start-up. */
+function unknownFallbacks(config: ProxyConfig): ConfigIssue[] {
+  const names = new Set(config.model_list.map((entry) => entry.model_name));
+  const listed = [...names].join(", ");
+  return fallbackReferences(config.router_settings).flatMap(({ path, model }) =>
+    names.has(model) ? [] : [{ path: ["router_settings", ...path], message: `"${model}" is not a model_name in model_list (they are: ${listed})` }],
+  );
 }

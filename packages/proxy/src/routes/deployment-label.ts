@@ -1,4 +1,4 @@
-import type { ProxyDeployment } from "../routing/resolve-deployments.js";
+import type { RoutedDeployment } from "@dheera/core";
 
 /** How a deployment appears in logs: its model reference and position, never its key. */
-export const deploymentLabel = (d: ProxyDeployment): string => `${d.reference}#${d.index}`;
+export const deploymentLabel = (d: RoutedDeployment): string => `${d.reference}#${d.index}`;

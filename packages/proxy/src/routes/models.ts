@@ -14,7 +14,7 @@ interface ModelObject {
 export function modelRoutes(s: ProxyServices): { list: RouteHandler; one: RouteHandler } {
   const models = new Map<string, ModelObject>();
   for (const name of s.router.modelNames) {
-    models.set(name, { id: name, object: "model", created: s.startedAt, owned_by: s.router.first(name)?.deployment.provider ?? "dheera" });
+    models.set(name, { id: name, object: "model", created: s.startedAt, owned_by: s.router.group(name)[0]?.deployment.provider ?? "dheera" });
   }
   const listBody = JSON.stringify({ object: "list", data: [...models.values()] });
   return {

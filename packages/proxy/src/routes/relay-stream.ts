@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { ToSseOptions, WireStreamResult } from "@dheera/core";
+import { DheeraError, type Attempt, type ToSseOptions, type WireStreamResult } from "@dheera/core";
 import type { CallRecord } from "../accounting/call-record.js";
 import { recordStreamEnd } from "../accounting/stream-outcome.js";
 import type { RequestContext } from "../server/request-context.js";
@@ -9,13 +9,16 @@ import type { StreamTap } from "../streaming/stream-tap.js";
 import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
 
 /**
- * What both create routes do with a stream the provider answered: answer 200 with SSE headers,
- * relay the events (a client that leaves cuts the upstream), then record how it ended.
+ * What both create routes do with a stream the provider answered, inside one router attempt:
+ * relay the events (a client that leaves cuts the upstream), answering 200 with SSE headers just
+ * before the first byte (`attempt.commit()`: from then on nothing is retried), then record how it
+ * ended. A failure before the first byte is thrown, for the router to retry.
  */
 export async function relayStream(
   res: ServerResponse,
   ctx: RequestContext,
   call: CallRecord,
+  attempt: Attempt,
   result: WireStreamResult<unknown>,
   relay: SseRelay,
   tap: StreamTap,
@@ -23,9 +26,17 @@ export async function relayStream(
 ): Promise<void> {
   const onAbort = () => result.stream.abort(ctx.signal.reason);
   ctx.signal.addEventListener("abort", onAbort, { once: true });
-  res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
-  const piped = await pipeSse(res, result.stream, relay, ctx, options.onMessage ? { onMessage: options.onMessage } : {});
-  ctx.signal.removeEventListener("abort", onAbort);
-  recordStreamEnd(call, tap, result, piped, options.encodeId);
-  if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
+  const head = () => {
+    res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
+    attempt.commit();
+  };
+  try {
+    const piped = await pipeSse(res, result.stream, relay, ctx, options.onMessage ? { head, onMessage: options.onMessage } : { head });
+    recordStreamEnd(call, tap, result, piped, options.encodeId);
+    if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
+    if (piped.outcome === "upstream_failed" && piped.error) attempt.fail(new DheeraError(piped.error.message, { status: piped.error.status, type: piped.error.type, code: piped.error.code }));
+    if (call.usage) attempt.tokens(call.usage.total_tokens);
+  } finally {
+    ctx.signal.removeEventListener("abort", onAbort);
+  }
 }

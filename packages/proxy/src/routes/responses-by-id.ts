@@ -1,76 +1,88 @@
-import { InvalidRequestError, type CallType, type QueryParams } from "@dheera/core";
-import { beginCall, costHeader, type CallRecord } from "../accounting/call-record.js";
+import { InvalidRequestError, NotFoundError, rewriteResponseIds, type CallType, type QueryParams, type ResponsesOperations, type WireMeta } from "@dheera/core";
+import { beginCall, costHeader } from "../accounting/call-record.js";
+import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../server/http-io.js";
 import type { RouteCall, RouteHandler } from "../server/route-table.js";
 import type { ProxyServices } from "../server/services.js";
-import { deploymentLabel } from "./deployment-label.js";
-import { rewriteIds } from "./responses-create.js";
 import { upstreamHeaders } from "./upstream-headers.js";
 
 /*
  * The routes that address a stored response by id: retrieve, delete, cancel, input items.
- * The id says which deployment holds the response (see routing/response-id.ts), so these work
- * on any proxy process with the same config, without shared state.
+ * The id says which deployment holds the response (see core's router/response-id.ts), so these
+ * work on any proxy process with the same config, without shared state. The router retries them
+ * there (never elsewhere: no other deployment has the response).
  */
 
-function target(s: ProxyServices, route: RouteCall, type: CallType) {
+async function onStoredResponse<T extends WireMeta>(
+  s: ProxyServices,
+  route: RouteCall,
+  type: CallType,
+  operation: (ops: ResponsesOperations, upstreamId: string, options: { signal?: AbortSignal; timeoutMs?: number }) => Promise<T>,
+): Promise<{ result: T; encode: (upstreamId: string) => string; send: (body: unknown) => void }> {
   const call = route.ctx.call ?? beginCall(route.ctx, route.req, type);
-  const { target, upstreamId } = s.router.byResponseId(route.params.id!);
+  const id = route.params.id!;
+  const decoded = s.router.decodeResponseId(id);
+  if (!decoded || !decoded.target.deployment.responses) {
+    throw new NotFoundError(`Response with id '${id}' not found.`, { param: "response_id", code: "response_not_found" });
+  }
+  const { target, upstreamId } = decoded;
   route.ctx.log.model_name = call.modelName = target.modelName;
-  route.ctx.log.deployment = deploymentLabel(target);
-  call.target = target;
-  return { call, target, upstreamId, ops: target.deployment.responses!, encode: (id: string) => s.router.encode(target, id) };
-}
-
-/** Upstream headers plus the cost (0: these calls generate no tokens). */
-function headersOf(call: CallRecord, result: Parameters<typeof upstreamHeaders>[0], route: RouteCall) {
-  return { ...upstreamHeaders(result, route.ctx), ...costHeader(call) };
+  const { value: result } = await runModelCall(s, route, call, {
+    operation: "responses",
+    model: target.modelName,
+    stream: false,
+    pinned: target,
+    attempt: (attempt) => operation(target.deployment.responses!, upstreamId, attempt.options),
+  });
+  return {
+    result,
+    encode: (upstream) => s.router.encodeResponseId(target, upstream),
+    // Upstream headers plus the cost (0: these calls generate no tokens).
+    send: (body) => sendJson(route.res, 200, body, { ...upstreamHeaders(result, route.ctx), ...costHeader(call) }),
+  };
 }
 
 /** `GET /v1/responses/{id}` */
 export function responsesRetrieve(s: ProxyServices): RouteHandler {
-  return async (call) => {
-    const query = queryParams(call.ctx.query);
+  return async (route) => {
+    const query = queryParams(route.ctx.query);
     if (query.stream !== undefined && query.stream !== "false") {
-      beginCall(call.ctx, call.req, "responses.retrieve");
+      beginCall(route.ctx, route.req, "responses.retrieve");
       throw new InvalidRequestError("Replaying a response as a stream (stream=true) is not supported by this proxy.", { param: "stream", code: "unsupported_parameter" });
     }
-    const t = target(s, call, "responses.retrieve");
-    const result = await t.ops.retrieve(t.upstreamId, query, { signal: call.ctx.signal });
-    const body = rewriteIds(result.body, t.encode);
-    t.call.responseId = body.id;
-    sendJson(call.res, 200, body, headersOf(t.call, result, call));
+    const { result, encode, send } = await onStoredResponse(s, route, "responses.retrieve", (ops, id, options) => ops.retrieve(id, query, options));
+    const body = rewriteResponseIds(result.body, encode);
+    route.ctx.call!.responseId = body.id;
+    send(body);
   };
 }
 
 /** `DELETE /v1/responses/{id}` */
 export function responsesDelete(s: ProxyServices): RouteHandler {
-  return async (call) => {
-    const t = target(s, call, "responses.delete");
-    const result = await t.ops.delete(t.upstreamId, { signal: call.ctx.signal });
-    t.call.responseId = t.encode(result.body.id);
-    sendJson(call.res, 200, { ...result.body, id: t.call.responseId }, headersOf(t.call, result, call));
+  return async (route) => {
+    const { result, encode, send } = await onStoredResponse(s, route, "responses.delete", (ops, id, options) => ops.delete(id, options));
+    const body = { ...result.body, id: encode(result.body.id) };
+    route.ctx.call!.responseId = body.id;
+    send(body);
   };
 }
 
 /** `POST /v1/responses/{id}/cancel` (background responses) */
 export function responsesCancel(s: ProxyServices): RouteHandler {
-  return async (call) => {
-    const t = target(s, call, "responses.cancel");
-    const result = await t.ops.cancel(t.upstreamId, { signal: call.ctx.signal });
-    const body = rewriteIds(result.body, t.encode);
-    t.call.responseId = body.id;
-    sendJson(call.res, 200, body, headersOf(t.call, result, call));
+  return async (route) => {
+    const { result, encode, send } = await onStoredResponse(s, route, "responses.cancel", (ops, id, options) => ops.cancel(id, options));
+    const body = rewriteResponseIds(result.body, encode);
+    route.ctx.call!.responseId = body.id;
+    send(body);
   };
 }
 
 /** `GET /v1/responses/{id}/input_items` (items keep their own ids; only paging params pass) */
 export function responsesInputItems(s: ProxyServices): RouteHandler {
-  return async (call) => {
-    const t = target(s, call, "responses.input_items");
-    const result = await t.ops.listInputItems(t.upstreamId, queryParams(call.ctx.query), { signal: call.ctx.signal });
-    t.call.responseId = call.params.id!;
-    sendJson(call.res, 200, result.body, headersOf(t.call, result, call));
+  return async (route) => {
+    const { result, send } = await onStoredResponse(s, route, "responses.input_items", (ops, id, options) => ops.listInputItems(id, queryParams(route.ctx.query), options));
+    route.ctx.call!.responseId = route.params.id!;
+    send(result.body);
   };
 }
 

@@ -2,13 +2,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { ProviderRegistry, defaultTransport, type Transport } from "@dheera/core";
+import { ProviderRegistry, Router, defaultTransport, type Transport } from "@dheera/core";
 import { createCallReporting } from "../accounting/call-reporting.js";
 import { createAuthenticator } from "../auth/master-key.js";
 import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import { collectSecrets, createRedactor } from "../logging/redact.js";
-import { ModelRouter } from "../routing/model-router.js";
 import { resolveDeployments } from "../routing/resolve-deployments.js";
 import { proxyRoutes } from "../routes/route-list.js";
 import { VERSION } from "../version.js";
@@ -74,7 +73,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     env,
     warn: (message) => logger.warn({ warning: message }, "provider warning"),
   });
-  const router = new ModelRouter(deployments, routerSettings.routing_strategy);
+  const router = new Router(deployments, routerSettings);
 
   const masterKey = general.master_key ?? (env.DHEERA_AI_MASTER_KEY || undefined);
   const redact = createRedactor([...(masterKey ? [masterKey] : []), ...collectSecrets(loaded.config), ...databaseSecrets(general.database_url)]);
@@ -102,7 +101,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
   logger.info(
     {
       models: router.modelNames,
-      deployments: deployments.map((d) => ({ model_name: d.modelName, model: d.reference, api_base: d.deployment.apiBase, key: d.key })),
+      deployments: deployments.map((d) => ({ model_name: d.modelName, model: d.reference, api_base: d.deployment.apiBase, id: d.id })),
       auth: services.auth.enabled ? "master_key" : "none",
       spend_store: { backend: reporting.store.backend, location: reporting.store.location },
       callbacks: reporting.sinks.names,

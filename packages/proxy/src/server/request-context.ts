@@ -15,6 +15,10 @@ export interface RequestLogFields {
   /** The upstream's request id, for support tickets. */
   upstream_request_id?: string;
   error?: { type: string; code: string | null; message: string };
+  /** Upstream attempts when there was more than one (retries, fallbacks). */
+  attempts?: number;
+  /** The model_name that answered when a fallback did. */
+  fallback_model?: string;
   /** How the stream ended when it did not end normally. */
   stream_end?: "client_closed" | "upstream_failed" | "shutdown";
 }

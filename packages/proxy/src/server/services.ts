@@ -1,11 +1,11 @@
+import type { Router } from "@dheera/core";
 import type { CallReporting } from "../accounting/call-reporting.js";
 import type { Authenticator } from "../auth/master-key.js";
 import type { Logger } from "../logging/logger.js";
-import type { ModelRouter } from "../routing/model-router.js";
 
 /** What route handlers share; built once at start-up. */
 export interface ProxyServices {
-  readonly router: ModelRouter;
+  readonly router: Router;
   readonly auth: Authenticator;
   readonly logger: Logger;
   /** Logging payloads to the callbacks and spend rows to the store, for every model call. */

@@ -75,6 +75,14 @@ export const MIGRATIONS: readonly Migration[] = [
       "CREATE INDEX spend_logs_api_key_hash ON spend_logs (api_key_hash)",
     ],
   },
+  {
+    version: 3,
+    name: "spend_logs_attempts",
+    // How many upstream attempts the router made (retries and fallbacks included); null for rows
+    // written before the router recorded them.
+    sqlite: ["ALTER TABLE spend_logs ADD COLUMN attempts INTEGER"],
+    postgres: ["ALTER TABLE spend_logs ADD COLUMN attempts INTEGER"],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

@@ -22,4 +22,5 @@ export const SPEND_COLUMNS = [
   "latency_ms",
   "stream",
   "error_code",
+  "attempts",
 ] as const;

@@ -40,6 +40,8 @@ export const spendRowSchema = z.strictObject({
   latency_ms: z.number(),
   stream: z.boolean(),
   error_code: z.string().nullable(),
+  /** Upstream attempts the router made, retries and fallbacks included; null when none was made. */
+  attempts: z.number().int().nonnegative().nullable(),
 });
 export type SpendRow = z.infer<typeof spendRowSchema>;
 
@@ -83,5 +85,6 @@ export function spendRowOf(payload: LoggingPayload, extra: { deployment: string 
     latency_ms: payload.latency_ms,
     stream: payload.stream,
     error_code: payload.error?.code ?? null,
+    attempts: payload.attempts?.length ?? null,
   };
 }

@@ -20,40 +20,52 @@ export interface PipeResult {
   error?: LoggedError;
 }
 
+export interface PipeOptions extends ToSseOptions {
+  /** Writes the response head; called once, just before the first byte goes out. */
+  head: () => void;
+}
+
 /**
  * Copies a stream's SSE bytes to the client as they arrive: pushed chunk by chunk into
  * `res.write` (`WireStream.pipeSse`, no promise per chunk for a native stream), the upstream
  * paused while the socket is full (a slow client slows the upstream read instead of growing
- * memory). The stream always ends properly: if the upstream fails or stops before its
- * terminal event, the client gets an error event in the format's own shape, then the end.
- * A client that goes away aborts the upstream through `ctx.signal` (see request-context).
+ * memory). A client that goes away aborts the upstream through `ctx.signal` (see request-context).
+ *
+ * One rule for how it ends: until the first byte is written (`head`), nothing has reached the
+ * client, so a failure is thrown (the router may try another deployment, or the client gets an
+ * HTTP error). After it, the stream always ends properly: if the upstream fails or stops before
+ * its terminal event, the client gets an error event in the format's own shape, then the end.
  */
 export async function pipeSse(
   res: ServerResponse,
   stream: WireStream<unknown>,
   relay: SseRelay,
   ctx: RequestContext,
-  options: ToSseOptions = {},
+  options: PipeOptions,
 ): Promise<PipeResult> {
   // The headers leave with the first event, in one write; a stream whose first event is slow
   // (a model that thinks first) still shows its headers after HEADERS_WAIT_MS.
   // (`headersSent` cannot tell: it turns true at writeHead, before anything is on the wire.)
-  let headersTimer: NodeJS.Timeout | undefined = setTimeout(flushHeaders, HEADERS_WAIT_MS, res);
-  const firstWrite = (data: Uint8Array | string) => {
-    if (headersTimer !== undefined && data.length > 0) {
-      clearTimeout(headersTimer);
-      headersTimer = undefined;
-    }
+  let committed = false;
+  const commit = () => {
+    if (committed) return;
+    committed = true;
+    clearTimeout(headersTimer);
+    options.head();
   };
+  const headersTimer: NodeJS.Timeout = setTimeout(() => {
+    commit();
+    flushHeaders(res);
+  }, HEADERS_WAIT_MS);
   const send = (data: Uint8Array | string) => {
-    firstWrite(data);
+    if (data.length > 0) commit();
     return write(res, data);
   };
   const sink: ChunkSink = {
     write(chunk, resume) {
       const out = relay.push(chunk);
       if (out.length === 0 || res.destroyed || res.writableEnded) return true;
-      firstWrite(out);
+      commit();
       if (writeCorked(res, out)) return true;
       whenWritable(res, resume);
       return false;
@@ -65,19 +77,26 @@ export async function pipeSse(
     error = { status, type: body.type, code: body.code, message: body.message };
     await send(relay.errorEvent(body));
   };
+  const onMessage = options.onMessage;
   try {
-    await stream.pipeSse(sink, options);
+    await stream.pipeSse(sink, onMessage ? { onMessage } : {});
     if (ctx.signal.aborted) throw ctx.signal.reason;
     await send(relay.end());
     if (!relay.finished) {
-      outcome = "upstream_failed";
       const err = new UpstreamConnectionError("The upstream closed the stream before it was complete.", { code: "upstream_stream_incomplete" });
+      if (!committed) throw err;
+      outcome = "upstream_failed";
       const mapped = toOpenAIError(err);
       await closeWith(mapped.status, mapped.body.error);
     }
     // In the same burst as the last event: the closing chunk shares its write.
     endResponse(res);
   } catch (err) {
+    // Nothing reached the client: the caller decides (retry, or an HTTP error).
+    if (!committed) {
+      clearTimeout(headersTimer);
+      throw err;
+    }
     if (ctx.abortCause === "client_closed") {
       outcome = "client_closed";
     } else if (ctx.abortCause === "shutdown") {
@@ -94,7 +113,7 @@ export async function pipeSse(
     }
   } finally {
     clearTimeout(headersTimer);
-    endResponse(res);
+    if (committed) endResponse(res);
   }
   return error ? { outcome, error } : { outcome };
 }

@@ -13,6 +13,25 @@ import type { AzureEmulatorOptions } from "@dheera/azure/testing";
 
 export const CUT_CONNECTION = "[[cut_connection]]";
 
+/**
+ * A fault the helper injects into one exchange instead of (or into) the emulator's answer:
+ * an Azure 500, a 429 with `retry-after: 0`, a connection reset before the headers, or a reset
+ * once the first SSE event (or the first half of a JSON body) is out.
+ */
+export type Fault = "http_500" | "http_429" | "reset_before_headers" | "reset_mid_body";
+
+export interface FaultContext {
+  method: string;
+  path: string;
+  /** The parsed request body (undefined when empty or not JSON). */
+  body: Record<string, unknown> | undefined;
+}
+
+export interface EmulatorServerOptions {
+  /** Decides a fault per request; undefined answers normally. */
+  fault?: (context: FaultContext) => Fault | undefined;
+}
+
 export interface ServedExchange {
   method: string;
   path: string;
@@ -27,7 +46,7 @@ export interface EmulatorServer {
   close(): Promise<void>;
 }
 
-export async function startEmulator(options: AzureEmulatorOptions = {}): Promise<EmulatorServer> {
+export async function startEmulator(options: AzureEmulatorOptions = {}, serverOptions: EmulatorServerOptions = {}): Promise<EmulatorServer> {
   const emulator = createAzureEmulator(options);
   const exchanges: ServedExchange[] = [];
   const server = createServer((req, res) => {
@@ -36,7 +55,7 @@ export async function startEmulator(options: AzureEmulatorOptions = {}): Promise
     exchanges.push(exchange);
     let chunks = 0;
     res.on("close", () => settle({ early: !res.writableFinished, chunks }));
-    serve(emulator, req, res, () => chunks++).catch(() => res.destroy());
+    serve(emulator, req, res, () => chunks++, serverOptions.fault).catch(() => res.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
@@ -52,7 +71,13 @@ export async function startEmulator(options: AzureEmulatorOptions = {}): Promise
   };
 }
 
-async function serve(emulator: AzureEmulator, req: IncomingMessage, res: ServerResponse, onChunk: () => void): Promise<void> {
+async function serve(
+  emulator: AzureEmulator,
+  req: IncomingMessage,
+  res: ServerResponse,
+  onChunk: () => void,
+  decideFault: EmulatorServerOptions["fault"],
+): Promise<void> {
   const abort = new AbortController();
   res.on("close", () => {
     if (!res.writableFinished) abort.abort();
@@ -68,13 +93,28 @@ async function serve(emulator: AzureEmulator, req: IncomingMessage, res: ServerR
     ...(body.length > 0 ? { body: new Uint8Array(body) } : {}),
     signal: abort.signal,
   });
-  const cut = body.toString("utf8").includes(CUT_CONNECTION);
+  const fault = decideFault?.({ method: req.method ?? "GET", path: (req.url ?? "/").split("?")[0]!, body: parseBody(body) });
+  if (fault === "reset_before_headers") return void req.socket.destroy();
+  if (fault === "http_500" || fault === "http_429") {
+    const status = fault === "http_500" ? 500 : 429;
+    const text = JSON.stringify({ error: { code: String(status), message: status === 500 ? "Internal server error (injected)." : "Rate limit reached (injected)." } });
+    res.writeHead(status, { "content-type": "application/json", ...(status === 429 ? { "retry-after": "0" } : {}) });
+    return void res.end(text);
+  }
+  const cut = fault === "reset_mid_body" || body.toString("utf8").includes(CUT_CONNECTION);
   const response = await emulator.handle(request);
   const out: Record<string, string> = {};
   response.headers.forEach((v, k) => (out[k] = v));
   res.writeHead(response.status, out);
   res.flushHeaders();
   if (!response.body) return void res.end();
+  if (cut && !(response.headers.get("content-type") ?? "").includes("event-stream")) {
+    // A JSON answer: half of it, then the reset.
+    const text = Buffer.from(await response.arrayBuffer());
+    res.write(text.subarray(0, Math.floor(text.length / 2)));
+    await new Promise((r) => setTimeout(r, 20));
+    return void res.destroy();
+  }
   const reader = response.body.getReader();
   res.on("close", () => void reader.cancel().catch(() => undefined));
   let written = "";
@@ -95,4 +135,13 @@ async function serve(emulator: AzureEmulator, req: IncomingMessage, res: ServerR
     }
   }
   if (!res.destroyed) res.end();
+}
+
+function parseBody(body: Buffer): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body.toString("utf8"));
+    return typeof value === "object" && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeResponseId, encodeResponseId } from "../src/routing/response-id.js";
+import { decodeResponseId, encodeResponseId } from "./response-id.js";
 
 const key = fc.string({ minLength: 1, maxLength: 64 }).filter((s) => !s.includes("\u0000"));
 const upstream = fc.oneof(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { rewriteRawIds } from "../src/routes/responses-create.js";
+import { rewriteRawResponseIds as rewriteRawIds } from "./response-id.js";
 
 const encode = (id: string) => `resp_routed_${id}`;
 

@@ -40,3 +40,35 @@ export function decodeResponseId(id: string): DecodedResponseId | undefined {
   if (Buffer.from(text, "utf8").toString("base64url") !== encoded) return undefined;
   return { deploymentKey: rest.slice(0, sep), upstreamId };
 }
+
+type WithIds = { id: string; previous_response_id?: unknown };
+
+/**
+ * A Response as the client must see it: with routable ids. An echoed previous_response_id names
+ * a response on the same upstream, so it is encoded with the same deployment key.
+ */
+export function rewriteResponseIds<T extends WithIds>(response: T, encode: (upstreamId: string) => string): T {
+  const out = { ...response, id: encode(response.id) };
+  if (typeof out.previous_response_id === "string" && out.previous_response_id !== "") out.previous_response_id = encode(out.previous_response_id);
+  return out;
+}
+
+/**
+ * `rewriteResponseIds` on the upstream's JSON text: the quoted upstream id (and an echoed
+ * previous_response_id) replaced by the routable one wherever it occurs, as the proxy's stream
+ * relay does for events. When the text does not hold the id in the form JSON.stringify writes it
+ * (an upstream that escapes differently), the parsed body is serialized instead.
+ */
+export function rewriteRawResponseIds(raw: string, response: WithIds, encode: (upstreamId: string) => string): { text: string; id: string } {
+  const id = encode(response.id);
+  const prev = response.previous_response_id;
+  const pairs: [string, string][] = [[JSON.stringify(response.id), JSON.stringify(id)]];
+  if (typeof prev === "string" && prev !== "" && prev !== response.id) pairs.push([JSON.stringify(prev), JSON.stringify(encode(prev))]);
+  let text = raw;
+  for (const [from, to] of pairs) {
+    // Rare: parse the whole text once and write it back.
+    if (!text.includes(from)) return { text: JSON.stringify(rewriteResponseIds(JSON.parse(raw) as WithIds, encode)), id };
+    text = text.replaceAll(from, to);
+  }
+  return { text, id };
+}

@@ -1,6 +1,15 @@
-import { readValuePath } from "@dheera/core";
 import type { z } from "zod";
-import type { ConfigIssue, ConfigPath } from "./config-error.js";
+import { readValuePath } from "../wire/value-path.js";
+
+export type ConfigPath = readonly (string | number)[];
+
+/** One problem with a configuration (a proxy's config.yaml, the SDK's router options), at its key. */
+export interface ConfigIssue {
+  path: ConfigPath;
+  message: string;
+  /** 1-based line in the config file, when known. */
+  line?: number;
+}
 
 /**
  * Turns zod's issues into config issues a person can act on: an unknown key is reported at the

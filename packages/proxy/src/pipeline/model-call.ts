@@ -1,0 +1,52 @@
+import type { Attempt, Operation, RouteResult, RouterTarget } from "@dheera/core";
+import type { CallRecord } from "../accounting/call-record.js";
+import { deploymentLabel } from "../routes/deployment-label.js";
+import type { RouteCall } from "../server/route-table.js";
+import type { ProxyServices } from "../server/services.js";
+
+export interface ModelCallSpec<T> {
+  operation: Operation;
+  /** The model_name as the client sent it (checked by the router). */
+  model: unknown;
+  stream: boolean;
+  /** The deployment that holds the state this call names (a previous response, a response id). */
+  pinned?: RouterTarget | undefined;
+  /** One try on `attempt.target`, with `attempt.options` passed to the provider operation. */
+  attempt(attempt: Attempt): Promise<T>;
+}
+
+/**
+ * Every model call of the proxy goes through here: the router chooses, attempts, retries and
+ * falls back; this records each attempt on the call record (the spend row and logging payload
+ * list them), names the deployment in the log line, and tells the client what happened in the
+ * headers of the answer, success or error: `x-dheera-attempts`, `x-dheera-deployment` (the
+ * deployment's id) and `x-dheera-fallback-model` when a fallback answered.
+ */
+export function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall, call: CallRecord, spec: ModelCallSpec<T>): Promise<RouteResult<T>> {
+  return s.router.run({
+    model: spec.model,
+    operation: spec.operation,
+    stream: spec.stream,
+    pinned: spec.pinned,
+    signal: ctx.signal,
+    attempt: (attempt) => {
+      const { target, modelName } = attempt;
+      call.target = target;
+      ctx.log.deployment = deploymentLabel(target);
+      // The chain only moves forward: once a fallback is tried, every later attempt is one too.
+      const fallback = call.modelName !== "" && modelName !== call.modelName ? modelName : null;
+      call.fallbackModel = fallback;
+      if (fallback !== null) ctx.log.fallback_model = fallback;
+      if (!res.headersSent) {
+        res.setHeader("x-dheera-attempts", attempt.number);
+        res.setHeader("x-dheera-deployment", target.id);
+        if (fallback !== null) res.setHeader("x-dheera-fallback-model", fallback);
+      }
+      return spec.attempt(attempt);
+    },
+    onAttempt: (record) => {
+      call.attempts.push(record);
+      if (call.attempts.length > 1) ctx.log.attempts = call.attempts.length;
+    },
+  });
+}

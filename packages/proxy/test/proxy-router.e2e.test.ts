@@ -1,0 +1,222 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type EmulatorServer, type Fault, type FaultContext } from "./helpers/emulator-server.js";
+import { MASTER_KEY, azureModel, configYaml, killAll, spawnProxy, writeConfig, type ProxyProcess } from "./helpers/spawn-proxy.js";
+
+/*
+ * The router through the real proxy process, against emulators that misbehave on purpose: two
+ * deployments behind one model_name with a few percent of faults, a deployment that always
+ * fails, fallbacks for exhaustion, context length and content filter.
+ */
+
+/** A small seeded generator: the same faults every run. */
+function seeded(seed: number): () => number {
+  let s = seed;
+  return () => (s = (s * 16807) % 2147483647) / 2147483647;
+}
+
+const FAULTS: Fault[] = ["http_500", "http_429", "reset_before_headers", "reset_mid_body"];
+interface Injected {
+  fault: Fault;
+  stream: boolean;
+}
+
+const injected: Injected[] = [];
+const random = seeded(20261203);
+/** 3.6 % of create requests fail, each way in turn. */
+const sometimes = (ctx: FaultContext): Fault | undefined => {
+  if (ctx.method !== "POST" || random() >= 0.036) return undefined;
+  const fault = FAULTS[injected.length % FAULTS.length]!;
+  injected.push({ fault, stream: ctx.body?.stream === true });
+  return fault;
+};
+const badHits: number[] = [];
+const alwaysBroken = () => {
+  badHits.push(Date.now());
+  return "http_500" as const;
+};
+
+let east: EmulatorServer;
+let west: EmulatorServer;
+let broken: EmulatorServer;
+let roomy: EmulatorServer;
+let proxy: ProxyProcess;
+let client: OpenAI;
+
+beforeAll(async () => {
+  east = await startEmulator({}, { fault: sometimes });
+  west = await startEmulator({}, { fault: sometimes });
+  broken = await startEmulator({}, { fault: alwaysBroken });
+  // Answers everything, magic phrases included: the model with the larger context window and a laxer filter.
+  roomy = await startEmulator({ reply: () => ({ text: "Answered by the fallback." }) });
+  const models = [
+    azureModel("gpt-4o", "azure/gpt-4o", east.url, { model_info_id: "east" }),
+    azureModel("gpt-4o", "azure/gpt-4o", west.url, { model_info_id: "west" }),
+    azureModel("bridge", "azure/responses/gpt-4o", east.url, { model_info_id: "bridge-east" }),
+    azureModel("bridge", "azure/responses/gpt-4o", west.url, { model_info_id: "bridge-west" }),
+    azureModel("half-broken", "azure/gpt-4o", broken.url, { model_info_id: "bad" }),
+    azureModel("half-broken", "azure/gpt-4o", roomy.url, { model_info_id: "good" }),
+    azureModel("primary", "azure/gpt-4o", broken.url, { model_info_id: "primary-only" }),
+    azureModel("backup", "azure/gpt-4o", roomy.url, { model_info_id: "backup" }),
+    azureModel("big", "azure/gpt-4o", roomy.url, { model_info_id: "big" }),
+    azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-1" }),
+    azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-2" }),
+  ];
+  const router = [
+    "router_settings:",
+    "  allowed_fails: 3",
+    "  cooldown_time: 1",
+    "  retry_policy:",
+    "    InternalServerErrorRetries: 2",
+    "  fallbacks:",
+    "    - primary: [backup]",
+    "  context_window_fallbacks:",
+    "    - gpt-4o: [big]",
+    "  content_policy_fallbacks:",
+    "    - gpt-4o: [backup]",
+  ].join("\n");
+  proxy = await spawnProxy(writeConfig(configYaml(models.join("\n"), `${router}\n`)));
+  client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: MASTER_KEY, maxRetries: 0 });
+});
+
+afterAll(async () => {
+  await killAll();
+  await Promise.all([east, west, broken, roomy].map((e) => e?.close()));
+});
+
+type Outcome = { ok: true; attempts: number } | { ok: false; phase: "http" | "stream"; message: string };
+
+/** One request of the fault run; a failure is "stream" when the client had already read events. */
+async function oneRequest(kind: number, i: number): Promise<Outcome> {
+  const input = `request ${i}`;
+  let events = 0;
+  try {
+    if (kind === 0) {
+      const { response } = await client.responses.create({ model: "gpt-4o", input }).withResponse();
+      return { ok: true, attempts: Number(response.headers.get("x-dheera-attempts")) };
+    }
+    if (kind === 1) {
+      const stream = await client.responses.create({ model: "gpt-4o", input, stream: true });
+      let completed = false;
+      for await (const event of stream) {
+        events++;
+        if (event.type === "response.completed") completed = true;
+      }
+      if (!completed) throw new Error("the stream ended without response.completed");
+      return { ok: true, attempts: 0 };
+    }
+    const messages = [{ role: "user" as const, content: input }];
+    if (kind === 2) {
+      const { response } = await client.chat.completions.create({ model: "bridge", messages }).withResponse();
+      return { ok: true, attempts: Number(response.headers.get("x-dheera-attempts")) };
+    }
+    const stream = await client.chat.completions.create({ model: "bridge", messages, stream: true });
+    let finished = false;
+    for await (const chunk of stream) {
+      events++;
+      if (chunk.choices[0]?.finish_reason) finished = true;
+    }
+    if (!finished) throw new Error("the stream ended without a finish_reason");
+    return { ok: true, attempts: 0 };
+  } catch (err) {
+    return { ok: false, phase: events > 0 ? "stream" : "http", message: (err as Error).message };
+  }
+}
+
+describe("router: faults behind one model_name", () => {
+  it("hides every fault that strikes before the first byte reaches the client (Responses and the chat bridge, JSON and SSE)", async () => {
+    const total = 1200;
+    const outcomes: Outcome[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < total) {
+          const i = next++;
+          outcomes.push(await oneRequest(i % 4, i));
+        }
+      }),
+    );
+    const failures = outcomes.filter((o): o is Extract<Outcome, { ok: false }> => !o.ok);
+    const midStreamOnStreams = injected.filter((f) => f.fault === "reset_mid_body" && f.stream).length;
+    // The run injected each kind of fault.
+    expect(injected.length).toBeGreaterThan(20);
+    for (const fault of FAULTS) expect(injected.some((f) => f.fault === fault)).toBe(true);
+    // Nobody saw an HTTP error; the only failures are streams that broke after their first event.
+    expect(failures.filter((f) => f.phase === "http")).toEqual([]);
+    expect(failures.length).toBeLessThanOrEqual(midStreamOnStreams);
+    // Retried answers say so.
+    expect(outcomes.some((o) => o.ok && o.attempts >= 2)).toBe(true);
+  });
+});
+
+describe("router: cooldowns", () => {
+  it("sends a deployment that always fails at most allowed_fails + 1 requests per cooldown window, while its sibling serves everything", async () => {
+    badHits.length = 0;
+    const started = Date.now();
+    const failures: string[] = [];
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (Date.now() - started < 3500) {
+          await client.responses.create({ model: "half-broken", input: "hi" }).catch((e: Error) => failures.push(e.message));
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    const perWindow = new Map<number, number>();
+    for (const t of badHits) perWindow.set(Math.floor((t - started) / 1000), (perWindow.get(Math.floor((t - started) / 1000)) ?? 0) + 1);
+    expect(badHits.length).toBeGreaterThan(0);
+    expect(Math.max(...perWindow.values())).toBeLessThanOrEqual(4);
+  });
+
+  it("answers at once, naming the model and when it frees up, once every deployment is cooling down", async () => {
+    let last: { status?: number; headers?: Headers; error?: { code?: string; message?: string } } = {};
+    for (let i = 0; i < 10 && last.error?.code !== "deployments_cooling_down"; i++) {
+      last = (await client.responses.create({ model: "doomed", input: "hi" }).catch((e: unknown) => e)) as typeof last;
+    }
+    expect(last).toMatchObject({ status: 503, error: { code: "deployments_cooling_down" } });
+    expect(last.error!.message).toMatch(/^Model 'doomed' is unavailable: All 2 of its deployments are cooling down after failures\. The first is available again in \d+ s\.$/);
+    expect(Number(last.headers!.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // While cooling down, the upstream is not asked at all.
+    const hits = badHits.length;
+    await client.responses.create({ model: "doomed", input: "hi" }).catch(() => undefined);
+    expect(badHits.length).toBe(hits);
+  });
+});
+
+describe("router: fallbacks", () => {
+  it("falls back to the next model_name once a model group is exhausted, and says so", async () => {
+    const { data, response } = await client.responses.create({ model: "primary", input: "hi" }).withResponse();
+    expect(data.output_text).toBe("Answered by the fallback.");
+    expect(response.headers.get("x-dheera-fallback-model")).toBe("backup");
+    expect(response.headers.get("x-dheera-deployment")).toBe("backup");
+    expect(response.headers.get("x-dheera-attempts")).toBe("4");
+  });
+
+  it("sends a context-length error to context_window_fallbacks, on both APIs", async () => {
+    const { data, response } = await client.responses.create({ model: "gpt-4o", input: "[[context_length_exceeded]]" }).withResponse();
+    expect(data.output_text).toBe("Answered by the fallback.");
+    expect(response.headers.get("x-dheera-fallback-model")).toBe("big");
+    expect(response.headers.get("x-dheera-attempts")).toBe("2");
+    const chat = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "[[context_length_exceeded]]" }] }).withResponse();
+    expect(chat.data.choices[0]!.message.content).toBe("Answered by the fallback.");
+    expect(chat.response.headers.get("x-dheera-fallback-model")).toBe("big");
+  });
+
+  it("sends a content-filter refusal to content_policy_fallbacks, streamed too", async () => {
+    const stream = await client.responses.create({ model: "gpt-4o", input: "[[content_filter]]", stream: true });
+    let text = "";
+    for await (const event of stream) if (event.type === "response.output_text.delta") text += event.delta;
+    expect(text).toBe("Answered by the fallback.");
+  });
+
+  it("answers a context-length error as it is for a model without context_window_fallbacks", async () => {
+    const err = await client.responses.create({ model: "bridge", input: "[[context_length_exceeded]]" }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 400, error: { code: "context_length_exceeded", param: "input" } });
+  });
+
+  it("records the attempts in the request log line", async () => {
+    await client.responses.create({ model: "primary", input: "log me" });
+    const line = proxy.logs().findLast((l) => l.msg === "request" && l.model_name === "primary");
+    expect(line).toMatchObject({ status: 200, attempts: 4, fallback_model: "backup", deployment: "azure/gpt-4o#7" });
+  });
+});
