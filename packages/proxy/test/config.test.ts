@@ -3,7 +3,7 @@ import azure from "@dheera/azure";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../src/config/config-error.js";
 import { parseConfigText } from "../src/config/load-config.js";
-import { resolveDeployments } from "../src/routing/resolve-deployments.js";
+import { resolveDeployments } from "../src/config/resolve-deployments.js";
 
 const registry = () => {
   const r = new ProviderRegistry([]);

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
-import { createRequestContext } from "../src/server/request-context.js";
+import { createRequestContext } from "../src/http/request-context.js";
 
 function fakes(url = "/v1/responses?x=1") {
   const req = { url, method: "POST", headers: {} } as unknown as IncomingMessage;

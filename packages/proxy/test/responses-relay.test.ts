@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ChatRelay } from "../src/streaming/chat-relay.js";
-import { ResponsesRelay } from "../src/streaming/responses-relay.js";
-import { StreamTap } from "../src/streaming/stream-tap.js";
+import { ChatRelay } from "../src/pipeline/streaming/chat-relay.js";
+import { ResponsesRelay } from "../src/pipeline/streaming/responses-relay.js";
+import { StreamTap } from "../src/pipeline/streaming/stream-tap.js";
 
 const UP = "resp_0123456789abcdef";
 const PREV = "resp_previous00000000";

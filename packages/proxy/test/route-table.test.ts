@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createRouteTable, type Route } from "../src/server/route-table.js";
+import { createRouteTable, type Route } from "../src/http/route-table.js";
 
 const h = () => {};
 const routes: Route[] = [

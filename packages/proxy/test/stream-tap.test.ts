@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { StreamTap } from "../src/streaming/stream-tap.js";
+import { StreamTap } from "../src/pipeline/streaming/stream-tap.js";
 
 /* The proxy's side reading of forwarded SSE messages into core's StreamAccounting. */
 

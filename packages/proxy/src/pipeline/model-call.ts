@@ -1,8 +1,8 @@
 import type { Attempt, Operation, RouteResult, RouterTarget } from "@dheera/core";
-import type { CallRecord } from "../accounting/call-record.js";
-import { deploymentLabel } from "../routes/deployment-label.js";
-import type { RouteCall } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
+import type { CallRecord } from "./call-record.js";
+import { deploymentLabel } from "./deployment-label.js";
+import type { RouteCall } from "../http/route-table.js";
+import type { ProxyServices } from "./services.js";
 
 export interface ModelCallSpec<T> {
   operation: Operation;

@@ -1,14 +1,14 @@
 import { chatCompletionRequestSchema, normalizeUsage, type SseMessage } from "@dheera/core";
-import { costHeader } from "../accounting/call-record.js";
+import { costHeader } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
-import { sendJson } from "../server/http-io.js";
-import type { RouteHandler } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
-import { ChatRelay } from "../streaming/chat-relay.js";
-import { StreamTap } from "../streaming/stream-tap.js";
-import { readCallRequest } from "./read-call-request.js";
-import { relayStream } from "./relay-stream.js";
-import { upstreamHeaders } from "./upstream-headers.js";
+import { sendJson } from "../http/http-io.js";
+import type { RouteHandler } from "../http/route-table.js";
+import type { ProxyServices } from "../pipeline/services.js";
+import { ChatRelay } from "../pipeline/streaming/chat-relay.js";
+import { StreamTap } from "../pipeline/streaming/stream-tap.js";
+import { readCallRequest } from "../pipeline/read-call-request.js";
+import { relayStream } from "../pipeline/relay-stream.js";
+import { upstreamHeaders } from "../http/upstream-headers.js";
 
 /**
  * `POST /v1/chat/completions`, JSON or SSE. Whether the deployment speaks Chat natively (bytes

@@ -1,6 +1,6 @@
-import { sendJson } from "../server/http-io.js";
-import type { RouteHandler } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
+import { sendJson } from "../http/http-io.js";
+import type { RouteHandler } from "../http/route-table.js";
+import type { ProxyServices } from "../pipeline/services.js";
 
 /** `GET /health/liveliness` (and `/health/liveness`): the process answers. No auth. */
 export const liveliness: RouteHandler = ({ res }) => sendJson(res, 200, JSON.stringify("I'm alive!"));

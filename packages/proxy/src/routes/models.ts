@@ -1,7 +1,7 @@
 import { NotFoundError } from "@dheera/core";
-import { sendJson } from "../server/http-io.js";
-import type { RouteHandler } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
+import { sendJson } from "../http/http-io.js";
+import type { RouteHandler } from "../http/route-table.js";
+import type { ProxyServices } from "../pipeline/services.js";
 
 interface ModelObject {
   id: string;

@@ -1,10 +1,10 @@
 import { InvalidRequestError, NotFoundError, rewriteResponseIds, type CallType, type QueryParams, type ResponsesOperations, type WireMeta } from "@dheera/core";
-import { beginCall, costHeader } from "../accounting/call-record.js";
+import { beginCall, costHeader, type CallRecord } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
-import { sendJson } from "../server/http-io.js";
-import type { RouteCall, RouteHandler } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
-import { upstreamHeaders } from "./upstream-headers.js";
+import { sendJson } from "../http/http-io.js";
+import type { RouteCall, RouteHandler } from "../http/route-table.js";
+import type { ProxyServices } from "../pipeline/services.js";
+import { upstreamHeaders } from "../http/upstream-headers.js";
 
 /*
  * The routes that address a stored response by id: retrieve, delete, cancel, input items.
@@ -18,8 +18,8 @@ async function onStoredResponse<T extends WireMeta>(
   route: RouteCall,
   type: CallType,
   operation: (ops: ResponsesOperations, upstreamId: string, options: { signal?: AbortSignal; timeoutMs?: number }) => Promise<T>,
-): Promise<{ result: T; encode: (upstreamId: string) => string; send: (body: unknown) => void }> {
-  const call = route.ctx.call ?? beginCall(route.ctx, route.req, type);
+): Promise<{ result: T; call: CallRecord; encode: (upstreamId: string) => string; send: (body: unknown) => void }> {
+  const call = beginCall(s, route.ctx, route.req, type);
   const id = route.params.id!;
   const decoded = s.router.decodeResponseId(id);
   if (!decoded || !decoded.target.deployment.responses) {
@@ -36,6 +36,7 @@ async function onStoredResponse<T extends WireMeta>(
   });
   return {
     result,
+    call,
     encode: (upstream) => s.router.encodeResponseId(target, upstream),
     // Upstream headers plus the cost (0: these calls generate no tokens).
     send: (body) => sendJson(route.res, 200, body, { ...upstreamHeaders(result, route.ctx), ...costHeader(call) }),
@@ -47,12 +48,12 @@ export function responsesRetrieve(s: ProxyServices): RouteHandler {
   return async (route) => {
     const query = queryParams(route.ctx.query);
     if (query.stream !== undefined && query.stream !== "false") {
-      beginCall(route.ctx, route.req, "responses.retrieve");
+      beginCall(s, route.ctx, route.req, "responses.retrieve");
       throw new InvalidRequestError("Replaying a response as a stream (stream=true) is not supported by this proxy.", { param: "stream", code: "unsupported_parameter" });
     }
-    const { result, encode, send } = await onStoredResponse(s, route, "responses.retrieve", (ops, id, options) => ops.retrieve(id, query, options));
+    const { result, call, encode, send } = await onStoredResponse(s, route, "responses.retrieve", (ops, id, options) => ops.retrieve(id, query, options));
     const body = rewriteResponseIds(result.body, encode);
-    route.ctx.call!.responseId = body.id;
+    call.responseId = body.id;
     send(body);
   };
 }
@@ -60,9 +61,9 @@ export function responsesRetrieve(s: ProxyServices): RouteHandler {
 /** `DELETE /v1/responses/{id}` */
 export function responsesDelete(s: ProxyServices): RouteHandler {
   return async (route) => {
-    const { result, encode, send } = await onStoredResponse(s, route, "responses.delete", (ops, id, options) => ops.delete(id, options));
+    const { result, call, encode, send } = await onStoredResponse(s, route, "responses.delete", (ops, id, options) => ops.delete(id, options));
     const body = { ...result.body, id: encode(result.body.id) };
-    route.ctx.call!.responseId = body.id;
+    call.responseId = body.id;
     send(body);
   };
 }
@@ -70,9 +71,9 @@ export function responsesDelete(s: ProxyServices): RouteHandler {
 /** `POST /v1/responses/{id}/cancel` (background responses) */
 export function responsesCancel(s: ProxyServices): RouteHandler {
   return async (route) => {
-    const { result, encode, send } = await onStoredResponse(s, route, "responses.cancel", (ops, id, options) => ops.cancel(id, options));
+    const { result, call, encode, send } = await onStoredResponse(s, route, "responses.cancel", (ops, id, options) => ops.cancel(id, options));
     const body = rewriteResponseIds(result.body, encode);
-    route.ctx.call!.responseId = body.id;
+    call.responseId = body.id;
     send(body);
   };
 }
@@ -80,8 +81,8 @@ export function responsesCancel(s: ProxyServices): RouteHandler {
 /** `GET /v1/responses/{id}/input_items` (items keep their own ids; only paging params pass) */
 export function responsesInputItems(s: ProxyServices): RouteHandler {
   return async (route) => {
-    const { result, send } = await onStoredResponse(s, route, "responses.input_items", (ops, id, options) => ops.listInputItems(id, queryParams(route.ctx.query), options));
-    route.ctx.call!.responseId = route.params.id!;
+    const { result, call, send } = await onStoredResponse(s, route, "responses.input_items", (ops, id, options) => ops.listInputItems(id, queryParams(route.ctx.query), options));
+    call.responseId = route.params.id!;
     send(result.body);
   };
 }

@@ -1,15 +1,15 @@
 import { normalizeUsage, responsesCreateRequestSchema, rewriteRawResponseIds, rewriteResponseIds, type RouterTarget } from "@dheera/core";
-import { costHeader } from "../accounting/call-record.js";
-import { inBandFailure } from "../accounting/stream-outcome.js";
+import { costHeader } from "../pipeline/call-record.js";
+import { inBandFailure } from "../pipeline/stream-outcome.js";
 import { runModelCall } from "../pipeline/model-call.js";
-import { sendJson } from "../server/http-io.js";
-import type { RouteHandler } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
-import { ResponsesRelay } from "../streaming/responses-relay.js";
-import { StreamTap } from "../streaming/stream-tap.js";
-import { readCallRequest } from "./read-call-request.js";
-import { relayStream } from "./relay-stream.js";
-import { upstreamHeaders } from "./upstream-headers.js";
+import { sendJson } from "../http/http-io.js";
+import type { RouteHandler } from "../http/route-table.js";
+import type { ProxyServices } from "../pipeline/services.js";
+import { ResponsesRelay } from "../pipeline/streaming/responses-relay.js";
+import { StreamTap } from "../pipeline/streaming/stream-tap.js";
+import { readCallRequest } from "../pipeline/read-call-request.js";
+import { relayStream } from "../pipeline/relay-stream.js";
+import { upstreamHeaders } from "../http/upstream-headers.js";
 
 /**
  * `POST /v1/responses`: native pass-through to a deployment the router picks, JSON or SSE. The

@@ -1,5 +1,5 @@
-import type { Route } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
+import type { Route } from "../http/route-table.js";
+import type { ProxyServices } from "../pipeline/services.js";
 import { chatCompletions } from "./chat-completions.js";
 import { liveliness, readiness } from "./health.js";
 import { modelRoutes } from "./models.js";

@@ -3,18 +3,18 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ProviderRegistry, Router, defaultTransport, type Transport } from "@dheera/core";
-import { createCallReporting } from "../accounting/call-reporting.js";
+import { createCallReporting } from "../pipeline/call-reporting.js";
 import { createAuthenticator } from "../auth/master-key.js";
 import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import { collectSecrets, createRedactor } from "../logging/redact.js";
-import { resolveDeployments } from "../routing/resolve-deployments.js";
+import { resolveDeployments } from "../config/resolve-deployments.js";
 import { proxyRoutes } from "../routes/route-list.js";
 import { VERSION } from "../version.js";
-import { answerClientError } from "./client-error.js";
-import { createInFlight, createRequestHandler } from "./request-handler.js";
-import { createRouteTable } from "./route-table.js";
-import type { ProxyServices } from "./services.js";
+import { answerClientError } from "../http/client-error.js";
+import { createInFlight, createRequestHandler } from "../http/request-handler.js";
+import { createRouteTable } from "../http/route-table.js";
+import type { ProxyServices } from "../pipeline/services.js";
 
 export interface CreateProxyOptions {
   /** Environment for `os.environ/` references, provider fallbacks and DHEERA_AI_MASTER_KEY. Default process.env. */

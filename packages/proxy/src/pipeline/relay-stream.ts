@@ -1,12 +1,12 @@
 import type { ServerResponse } from "node:http";
 import { DheeraError, type Attempt, type ToSseOptions, type WireStreamResult } from "@dheera/core";
-import type { CallRecord } from "../accounting/call-record.js";
-import { recordStreamEnd } from "../accounting/stream-outcome.js";
-import type { RequestContext } from "../server/request-context.js";
-import { pipeSse } from "../streaming/pipe-sse.js";
-import type { SseRelay } from "../streaming/sse-relay.js";
-import type { StreamTap } from "../streaming/stream-tap.js";
-import { SSE_HEADERS, upstreamHeaders } from "./upstream-headers.js";
+import type { CallRecord } from "./call-record.js";
+import { recordStreamEnd } from "./stream-outcome.js";
+import type { RequestContext } from "../http/request-context.js";
+import { pipeSse } from "./streaming/pipe-sse.js";
+import type { SseRelay } from "./streaming/sse-relay.js";
+import type { StreamTap } from "./streaming/stream-tap.js";
+import { SSE_HEADERS, upstreamHeaders } from "../http/upstream-headers.js";
 
 /**
  * What both create routes do with a stream the provider answered, inside one router attempt:

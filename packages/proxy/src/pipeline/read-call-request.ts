@@ -1,9 +1,9 @@
 import { parseWireRequest, type CallType } from "@dheera/core";
 import type { z } from "zod";
-import { beginCall, type CallRecord } from "../accounting/call-record.js";
-import { readJsonBody } from "../server/http-io.js";
-import type { RouteCall } from "../server/route-table.js";
-import type { ProxyServices } from "../server/services.js";
+import { beginCall, type CallRecord } from "./call-record.js";
+import { readJsonBody } from "../http/http-io.js";
+import type { RouteCall } from "../http/route-table.js";
+import type { ProxyServices } from "./services.js";
 
 /**
  * The start both create routes share: open the call record, read the body within the size
@@ -16,7 +16,7 @@ export async function readCallRequest<S extends z.ZodType>(
   type: CallType,
   schema: S,
 ): Promise<{ call: CallRecord; request: z.output<S> }> {
-  const call = beginCall(ctx, req, type);
+  const call = beginCall(s, ctx, req, type);
   const body = await readJsonBody(req, res, s.bodyLimitBytes);
   const model = (body as { model?: unknown } | null)?.model;
   if (typeof model === "string") ctx.log.model_name = call.modelName = model;

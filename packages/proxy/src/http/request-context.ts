@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { LoggedError, TokenUsage } from "@dheera/core";
-import type { CallRecord } from "../accounting/call-record.js";
 
 /** What one request log line says (besides method, path, status and latency). */
 export interface RequestLogFields {
@@ -23,6 +22,10 @@ export interface RequestLogFields {
   stream_end?: "client_closed" | "upstream_failed" | "shutdown";
 }
 
+export interface RequestAttachment {
+  finished(ctx: RequestContext, status: number, endedAt: number): void;
+}
+
 export type AbortCause = "client_closed" | "shutdown";
 
 /** Per-request state: id, timing, log fields and the signal that stops upstream work. */
@@ -41,8 +44,11 @@ export interface RequestContext {
   abortCause: AbortCause | undefined;
   abort(cause: AbortCause): void;
   readonly log: RequestLogFields;
-  /** Set by the model-call routes (see accounting/call-record.ts). */
-  call: CallRecord | undefined;
+  /**
+   * What a layer above attached to the request (the pipeline's model call): told when the
+   * request is done, before its log line is written. This layer only carries it.
+   */
+  attachment: RequestAttachment | undefined;
   /** The error the client got (or would have got, had it stayed), with its status. */
   error: LoggedError | undefined;
 }
@@ -78,7 +84,7 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
       controller.abort(new DOMException(cause === "shutdown" ? "The proxy is shutting down." : "The client closed the connection.", "AbortError"));
     },
     log: {},
-    call: undefined,
+    attachment: undefined,
     error: undefined,
   };
   // 'close' before the response finished = the client went away: stop the upstream at once.

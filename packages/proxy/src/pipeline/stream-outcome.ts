@@ -1,6 +1,6 @@
 import type { LoggedError, WireStreamResult } from "@dheera/core";
-import type { PipeResult } from "../streaming/pipe-sse.js";
-import type { StreamTap } from "../streaming/stream-tap.js";
+import type { PipeResult } from "./streaming/pipe-sse.js";
+import type { StreamTap } from "./streaming/stream-tap.js";
 import type { CallRecord } from "./call-record.js";
 
 /**

@@ -4,7 +4,8 @@ import { DheeraError, NotFoundError, isAbortError, loggedErrorOf } from "@dheera
 import { sendError } from "./http-io.js";
 import { createRequestContext, type RequestContext } from "./request-context.js";
 import type { RouteTable } from "./route-table.js";
-import type { ProxyServices } from "./services.js";
+import type { Authenticator } from "../auth/master-key.js";
+import type { Logger } from "../logging/logger.js";
 
 /** Requests in flight, so a drain knows when it is done and can cut what outlives the grace period. */
 export interface InFlight {
@@ -39,12 +40,20 @@ export function createInFlight(): InFlight {
   };
 }
 
+/** What the HTTP layer needs of the proxy's services. */
+export interface HttpServices {
+  readonly auth: Pick<Authenticator, "check">;
+  readonly logger: Logger;
+  readonly redact: (value: unknown) => unknown;
+  isDraining(): boolean;
+}
+
 /**
  * The one entry point for every HTTP request: request id, route lookup, auth, the handler,
  * errors as OpenAI bodies, and when the response is done: for a model call its logging payload
  * and spend row (queued, never awaited), and one structured log line.
  */
-export function createRequestHandler(s: ProxyServices, table: RouteTable, inFlight: InFlight) {
+export function createRequestHandler(s: HttpServices, table: RouteTable, inFlight: InFlight) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const ctx = createRequestContext(req, res);
     res.setHeader("x-request-id", ctx.id);
@@ -58,7 +67,7 @@ export function createRequestHandler(s: ProxyServices, table: RouteTable, inFlig
       const endedAt = performance.now();
       const status = res.headersSent ? res.statusCode : 499;
       // Queued before the request leaves the in-flight set, so a drain's flush includes it.
-      if (ctx.call) reportCall(s, ctx, status, endedAt);
+      if (ctx.attachment) finishAttachment(s, ctx, status, endedAt);
       inFlight.delete(ctx);
       logRequest(s, ctx, status, endedAt);
     };
@@ -73,7 +82,7 @@ export function createRequestHandler(s: ProxyServices, table: RouteTable, inFlig
   };
 }
 
-async function dispatch(s: ProxyServices, table: RouteTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse) {
+async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse) {
   try {
     const match = table.match(ctx.method, ctx.path);
     if (match.kind === "not_found") {
@@ -111,18 +120,16 @@ async function dispatch(s: ProxyServices, table: RouteTable, ctx: RequestContext
   }
 }
 
-/** The call's payload and spend row; a failure here is logged and never reaches the client. */
-function reportCall(s: ProxyServices, ctx: RequestContext, status: number, endedAt: number): void {
-  const call = ctx.call!;
-  if (call.usage) ctx.log.usage = call.usage;
+/** The model call's payload and spend row; a failure here is logged and never reaches the client. */
+function finishAttachment(s: HttpServices, ctx: RequestContext, status: number, endedAt: number): void {
   try {
-    ctx.log.cost = s.reporting.report(ctx, call, status, endedAt).cost;
+    ctx.attachment!.finished(ctx, status, endedAt);
   } catch (err) {
     s.logger.error({ request_id: ctx.id, err: s.redact(describe(err)) }, "could not record the call's spend");
   }
 }
 
-function logRequest(s: ProxyServices, ctx: RequestContext, status: number, endedAt: number): void {
+function logRequest(s: HttpServices, ctx: RequestContext, status: number, endedAt: number): void {
   const line = {
     request_id: ctx.id,
     method: ctx.method,

@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from "node:http";
 import type { WireMeta } from "@dheera/core";
-import type { RequestContext } from "../server/request-context.js";
+import type { RequestContext } from "./request-context.js";
 
 /**
  * Headers from the upstream worth passing on (rate limits, region, processing time). The

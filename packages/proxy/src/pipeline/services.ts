@@ -1,5 +1,5 @@
 import type { Router } from "@dheera/core";
-import type { CallReporting } from "../accounting/call-reporting.js";
+import type { CallReporting } from "./call-reporting.js";
 import type { Authenticator } from "../auth/master-key.js";
 import type { Logger } from "../logging/logger.js";
 

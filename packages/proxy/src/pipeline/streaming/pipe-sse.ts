@@ -9,7 +9,7 @@ import {
   type ToSseOptions,
   type WireStream,
 } from "@dheera/core";
-import type { RequestContext } from "../server/request-context.js";
+import type { RequestContext } from "../../http/request-context.js";
 import type { SseRelay } from "./sse-relay.js";
 
 export type StreamOutcome = "completed" | "upstream_failed" | "client_closed" | "shutdown";

@@ -1,7 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { PRICED_CALL_TYPES, costOf, type AttemptRecord, type CallType, type LoggedError, type RouterTarget, type TokenUsage } from "@dheera/core";
 import { apiKeyHash } from "../auth/api-key-hash.js";
-import type { RequestContext } from "../server/request-context.js";
+import type { RequestContext } from "../http/request-context.js";
+import type { ProxyServices } from "./services.js";
 
 /**
  * What one model call (a request to a call route) learns on its way: the deployment, the usage,
@@ -29,8 +30,12 @@ export interface CallRecord {
   failure: LoggedError | null;
 }
 
-/** Starts the record of a call; the request handler turns it into the payload when the request is done. */
-export function beginCall(ctx: RequestContext, req: IncomingMessage, type: CallType): CallRecord {
+/**
+ * Starts the record of a call and attaches it to the request: when the request is done, the
+ * record becomes its logging payload and spend row (queued, never awaited), and its usage and
+ * cost go into the log line.
+ */
+export function beginCall(s: ProxyServices, ctx: RequestContext, req: IncomingMessage, type: CallType): CallRecord {
   const call: CallRecord = {
     type,
     apiKeyHash: apiKeyHash(req.headers),
@@ -44,7 +49,12 @@ export function beginCall(ctx: RequestContext, req: IncomingMessage, type: CallT
     firstTokenAt: null,
     failure: null,
   };
-  ctx.call = call;
+  ctx.attachment = {
+    finished(ctx, status, endedAt) {
+      if (call.usage) ctx.log.usage = call.usage;
+      ctx.log.cost = s.reporting.report(ctx, call, status, endedAt).cost;
+    },
+  };
   return call;
 }
 

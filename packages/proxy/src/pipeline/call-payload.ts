@@ -1,5 +1,5 @@
 import { defaultTypeForStatus, type LoggedError, type LoggingPayload } from "@dheera/core";
-import type { RequestContext } from "../server/request-context.js";
+import type { RequestContext } from "../http/request-context.js";
 import { callCost, type CallRecord } from "./call-record.js";
 
 /**

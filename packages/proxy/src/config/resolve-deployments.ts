@@ -1,6 +1,6 @@
 import { resolveModelList, type ResolveModelListOptions, type RoutedDeployment } from "@dheera/core";
-import { ConfigError } from "../config/config-error.js";
-import { withLines, type LoadedConfig } from "../config/load-config.js";
+import { ConfigError } from "./config-error.js";
+import { withLines, type LoadedConfig } from "./load-config.js";
 
 /**
  * Resolves the config's model_list once at start-up (core's `resolveModelList`: provider lookup,
