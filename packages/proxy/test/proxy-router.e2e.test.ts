@@ -220,3 +220,29 @@ describe("router: fallbacks", () => {
     expect(line).toMatchObject({ status: 200, attempts: 4, fallback_model: "backup", deployment: "azure/gpt-4o#7" });
   });
 });
+
+describe("GET /health", () => {
+  it("probes each deployment of a model and reports it healthy, unhealthy or cooling down (master key only)", async () => {
+    const denied = await fetch(`${proxy.url}/health?model=half-broken`);
+    expect(denied.status).toBe(401);
+    const res = await fetch(`${proxy.url}/health?model=half-broken`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      healthy_endpoints: { deployment_id: string; status: string }[];
+      unhealthy_endpoints: { deployment_id: string; status: string; error?: { status: number } }[];
+      healthy_count: number;
+      unhealthy_count: number;
+    };
+    expect(body.healthy_endpoints).toMatchObject([{ deployment_id: "good", status: "healthy", model_name: "half-broken", model: "azure/gpt-4o" }]);
+    expect(body.unhealthy_endpoints).toHaveLength(1);
+    expect(body.unhealthy_endpoints[0]).toMatchObject({ deployment_id: "bad", status: expect.stringMatching(/^(unhealthy|cooling_down)$/), error: { status: 500 } });
+    expect([body.healthy_count, body.unhealthy_count]).toEqual([1, 1]);
+    expect(JSON.stringify(body)).not.toContain("test-azure-key");
+  });
+
+  it("answers an unknown model as OpenAI does", async () => {
+    const res = await fetch(`${proxy.url}/health?model=nope`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "model_not_found" } });
+  });
+});

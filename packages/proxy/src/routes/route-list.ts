@@ -1,7 +1,7 @@
 import type { Route } from "../http/route-table.js";
 import type { ProxyServices } from "../pipeline/services.js";
 import { chatCompletions } from "./chat-completions.js";
-import { liveliness, readiness } from "./health.js";
+import { deploymentHealth, liveliness, readiness } from "./health.js";
 import { modelRoutes } from "./models.js";
 import { responsesCreate } from "./responses-create.js";
 import { responsesCancel, responsesDelete, responsesInputItems, responsesRetrieve } from "./responses-by-id.js";
@@ -19,6 +19,7 @@ export function proxyRoutes(s: ProxyServices, version: string): Route[] {
     { method: "POST", pattern: "/chat/completions", handler: chatCompletions(s) },
     { method: "GET", pattern: "/models", handler: models.list },
     { method: "GET", pattern: "/models/:id", handler: models.one },
+    { method: "GET", pattern: "/health", handler: deploymentHealth(s) },
     { method: "GET", pattern: "/health/liveliness", handler: liveliness, public: true },
     { method: "GET", pattern: "/health/liveness", handler: liveliness, public: true },
     { method: "GET", pattern: "/health/readiness", handler: readiness(s, version), public: true },
