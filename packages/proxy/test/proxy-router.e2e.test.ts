@@ -86,10 +86,10 @@ afterAll(async () => {
 
 type Outcome = { ok: true; attempts: number } | { ok: false; phase: "http" | "stream"; message: string };
 
-/** One request of the fault run; a failure is "stream" when the client had already read events. */
+/** One request of the fault run; a failure is "stream" when the answer had started (200 and its headers). */
 async function oneRequest(kind: number, i: number): Promise<Outcome> {
   const input = `request ${i}`;
-  let events = 0;
+  let started = false;
   try {
     if (kind === 0) {
       const { response } = await client.responses.create({ model: "gpt-4o", input }).withResponse();
@@ -97,9 +97,9 @@ async function oneRequest(kind: number, i: number): Promise<Outcome> {
     }
     if (kind === 1) {
       const stream = await client.responses.create({ model: "gpt-4o", input, stream: true });
+      started = true;
       let completed = false;
       for await (const event of stream) {
-        events++;
         if (event.type === "response.completed") completed = true;
       }
       if (!completed) throw new Error("the stream ended without response.completed");
@@ -111,15 +111,15 @@ async function oneRequest(kind: number, i: number): Promise<Outcome> {
       return { ok: true, attempts: Number(response.headers.get("x-dheera-attempts")) };
     }
     const stream = await client.chat.completions.create({ model: "bridge", messages, stream: true });
+    started = true;
     let finished = false;
     for await (const chunk of stream) {
-      events++;
       if (chunk.choices[0]?.finish_reason) finished = true;
     }
     if (!finished) throw new Error("the stream ended without a finish_reason");
     return { ok: true, attempts: 0 };
   } catch (err) {
-    return { ok: false, phase: events > 0 ? "stream" : "http", message: (err as Error).message };
+    return { ok: false, phase: started ? "stream" : "http", message: (err as Error).message };
   }
 }
 

@@ -1,6 +1,8 @@
 import {
   StreamAccounting,
   chatSseFraming,
+  normalizeUsage,
+  type ResponseStreamEvent,
   type ChatOperations,
   type ResponsesOperations,
   type TransformContext,
@@ -29,21 +31,43 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
     async stream(request, options) {
       const ctx = context(request.model, request.stream_options?.include_usage === true);
       const upstream = await responses.stream({ ...chatOverResponses.request(request, ctx), stream: true }, options);
-      // The terminal event's usage is read on the side: without include_usage the chunks do not
-      // carry it, yet the host still has to price the request.
-      const accounting = new StreamAccounting("responses");
+      // Accounted here, once, as the events are built: the chunks the client gets (id, first
+      // token, finish) plus what only the upstream shows (usage without include_usage, a failure
+      // the chunks cannot carry). The host reads `accounting` instead of parsing the chunks again.
+      const accounting = new StreamAccounting("chat");
       const transform = responsesToChatChunksStep(ctx);
       const step: typeof transform = {
         push(event) {
-          accounting.observe(event);
-          return transform.push(event);
+          noteUpstream(accounting, event);
+          const chunks = transform.push(event);
+          for (const chunk of chunks) accounting.observe(chunk);
+          return chunks;
         },
-        end: () => transform.end(),
+        end() {
+          const chunks = transform.end();
+          for (const chunk of chunks) accounting.observe(chunk);
+          return chunks;
+        },
         get done() {
           return transform.done;
         },
       };
-      return { ...upstream, stream: upstream.stream.through(step, chatSseFraming), usage: () => accounting.usage };
+      return { ...upstream, stream: upstream.stream.through(step, chatSseFraming), usage: () => accounting.usage, accounting };
     },
   };
+}
+
+/** What the upstream Responses event tells the accounting that the chat chunks cannot: usage, failure. */
+function noteUpstream(accounting: StreamAccounting, event: ResponseStreamEvent): void {
+  const type = event.type;
+  if (type !== "response.completed" && type !== "response.incomplete" && type !== "response.failed" && type !== "error") return;
+  const e = event as { response?: { usage?: unknown; error?: { code?: unknown; message?: unknown } | null }; code?: unknown; message?: unknown; error?: { code?: unknown; message?: unknown } };
+  if (type !== "error") accounting.recordUsage(normalizeUsage(e.response?.usage));
+  const error = type === "error" ? (e.error ?? e) : type === "response.failed" ? e.response?.error : undefined;
+  if (type === "error" || type === "response.failed") {
+    accounting.recordFailure({
+      code: typeof error?.code === "string" ? error.code : null,
+      message: typeof error?.message === "string" ? error.message : type === "error" ? "The stream reported an error." : "The response failed.",
+    });
+  }
 }

@@ -92,6 +92,19 @@ export class StreamAccounting {
     if (chunk.choices.some((choice) => typeof asRecord(choice)?.finish_reason === "string")) this.#finishReason = true;
   }
 
+  /**
+   * Usage read from somewhere the observed events do not show it (a transform's upstream: a
+   * bridged chat stream whose client did not ask for include_usage). Null changes nothing.
+   */
+  recordUsage(usage: TokenUsage | null): void {
+    if (usage) this.#usage = usage;
+  }
+
+  /** A failure read from somewhere the observed events do not show it (a transform's upstream). */
+  recordFailure(failure: { code: string | null; message: string }): void {
+    this.#failure ??= failure;
+  }
+
   #markFirstToken(): void {
     this.#firstTokenAt ??= this.now();
   }

@@ -5,6 +5,7 @@ import type { ResponseStreamEvent } from "../wire/responses-stream-events.js";
 import type { ChatCompletionRequest } from "../wire/chat-request.js";
 import type { ChatCompletion, ChatCompletionChunk } from "../wire/chat-completion.js";
 import type { PriceEntry } from "../cost/price-entry.js";
+import type { StreamAccounting } from "../cost/stream-accounting.js";
 import type { TokenUsage } from "../cost/token-usage.js";
 
 /** Per-call options every operation accepts. */
@@ -50,6 +51,12 @@ export interface WireStreamResult<E> extends WireMeta {
    * terminal event still has it, so the host can price the request. Null until known.
    */
   usage?: () => TokenUsage | null;
+  /**
+   * Optional: the provider already reads this stream's events on the side (a transformed stream
+   * does: it builds each event). Usage, first token, id and in-band failure, complete once the
+   * stream has ended. A host uses it instead of reading the stream a second time.
+   */
+  accounting?: StreamAccounting;
 }
 
 export type QueryParams = Record<string, string | string[] | undefined>;

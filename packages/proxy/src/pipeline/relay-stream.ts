@@ -1,11 +1,10 @@
 import type { ServerResponse } from "node:http";
-import { DheeraError, type Attempt, type ToSseOptions, type WireStreamResult } from "@dheera/core";
+import { DheeraError, type Attempt, type StreamAccounting, type ToSseOptions, type WireStreamResult } from "@dheera/core";
 import type { CallRecord } from "./call-record.js";
 import { recordStreamEnd } from "./stream-outcome.js";
 import type { RequestContext } from "../http/request-context.js";
 import { pipeSse } from "./streaming/pipe-sse.js";
 import type { SseRelay } from "./streaming/sse-relay.js";
-import type { StreamTap } from "./streaming/stream-tap.js";
 import { SSE_HEADERS, upstreamHeaders } from "../http/upstream-headers.js";
 
 /**
@@ -21,7 +20,8 @@ export async function relayStream(
   attempt: Attempt,
   result: WireStreamResult<unknown>,
   relay: SseRelay,
-  tap: StreamTap,
+  /** Who reads the stream on the side: the provider's own accounting, or the host's tap. */
+  accounting: StreamAccounting,
   options: ToSseOptions & { encodeId?: (upstreamId: string) => string } = {},
 ): Promise<void> {
   const onAbort = () => result.stream.abort(ctx.signal.reason);
@@ -32,7 +32,7 @@ export async function relayStream(
   };
   try {
     const piped = await pipeSse(res, result.stream, relay, ctx, options.onMessage ? { head, onMessage: options.onMessage } : { head });
-    recordStreamEnd(call, tap, result, piped, options.encodeId);
+    recordStreamEnd(call, accounting, result, piped, options.encodeId);
     if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
     if (piped.outcome === "upstream_failed" && piped.error) attempt.fail(new DheeraError(piped.error.message, { status: piped.error.status, type: piped.error.type, code: piped.error.code }));
     if (call.usage) attempt.tokens(call.usage.total_tokens);

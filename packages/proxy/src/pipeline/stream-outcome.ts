@@ -1,6 +1,5 @@
-import type { LoggedError, WireStreamResult } from "@dheera/core";
+import type { LoggedError, StreamAccounting, WireStreamResult } from "@dheera/core";
 import type { PipeResult } from "./streaming/pipe-sse.js";
-import type { StreamTap } from "./streaming/stream-tap.js";
 import type { CallRecord } from "./call-record.js";
 
 /**
@@ -12,19 +11,18 @@ import type { CallRecord } from "./call-record.js";
  */
 export function recordStreamEnd(
   call: CallRecord,
-  tap: StreamTap,
+  accounting: StreamAccounting,
   result: Pick<WireStreamResult<unknown>, "usage">,
   piped: PipeResult,
   encodeId: (upstreamId: string) => string = (id) => id,
 ): void {
-  const { accounting } = tap;
   call.usage = accounting.usage ?? result.usage?.() ?? null;
   call.responseId = accounting.responseId === null ? null : encodeId(accounting.responseId);
   call.firstTokenAt = accounting.firstTokenAt;
   call.failure = failureOf(piped, accounting);
 }
 
-function failureOf(piped: PipeResult, accounting: StreamTap["accounting"]): LoggedError | null {
+function failureOf(piped: PipeResult, accounting: StreamAccounting): LoggedError | null {
   if (piped.error) return piped.error;
   if (piped.outcome === "client_closed") {
     return accounting.finished ? null : { status: 499, type: "invalid_request_error", code: "request_aborted", message: "The client closed the connection before the stream was complete." };

@@ -30,12 +30,18 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
         attempt: async (attempt) => {
           const result = await attempt.target.deployment.chat!.stream(request, attempt.options);
           const relay = new ChatRelay();
+          // A transformed stream is accounted by the provider as it builds the chunks; only a
+          // native one is read here, on the side.
+          if (result.accounting) {
+            await relayStream(res, ctx, call, attempt, result, relay, result.accounting, { onMessage: relay.onMessage });
+            return;
+          }
           const tap = new StreamTap("chat");
           const onMessage = (message: SseMessage) => {
             relay.onMessage(message);
             tap.onMessage(message);
           };
-          await relayStream(res, ctx, call, attempt, result, relay, tap, { onMessage });
+          await relayStream(res, ctx, call, attempt, result, relay, tap.accounting, { onMessage });
         },
       });
       return;

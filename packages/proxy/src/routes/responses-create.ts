@@ -45,7 +45,7 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
           // The relay reads each event's type on the bytes and tells the tap, which reads only what
           // it accounts; a lifecycle event's members are read once, for both.
           const tap = new StreamTap("responses");
-          await relayStream(res, ctx, call, attempt, result, new ResponsesRelay(encode, previous, tap), tap, { encodeId: encode });
+          await relayStream(res, ctx, call, attempt, result, new ResponsesRelay(encode, previous, tap), tap.accounting, { encodeId: encode });
         },
       });
       return;
