@@ -40,6 +40,8 @@ let east: EmulatorServer;
 let west: EmulatorServer;
 let broken: EmulatorServer;
 let roomy: EmulatorServer;
+let left: EmulatorServer;
+let right: EmulatorServer;
 let proxy: ProxyProcess;
 let client: OpenAI;
 
@@ -49,6 +51,9 @@ beforeAll(async () => {
   broken = await startEmulator({}, { fault: alwaysBroken });
   // Answers everything, magic phrases included: the model with the larger context window and a laxer filter.
   roomy = await startEmulator({ reply: () => ({ text: "Answered by the fallback." }) });
+  // Two resources: each can decrypt only the reasoning it encrypted.
+  left = await startEmulator();
+  right = await startEmulator();
   const models = [
     azureModel("gpt-4o", "azure/gpt-4o", east.url, { model_info_id: "east" }),
     azureModel("gpt-4o", "azure/gpt-4o", west.url, { model_info_id: "west" }),
@@ -61,6 +66,8 @@ beforeAll(async () => {
     azureModel("big", "azure/gpt-4o", roomy.url, { model_info_id: "big" }),
     azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-1" }),
     azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-2" }),
+    azureModel("reasoner", "azure/o1-pro", left.url, { model_info_id: "left" }),
+    azureModel("reasoner", "azure/o1-pro", right.url, { model_info_id: "right" }),
   ];
   const router = [
     "router_settings:",
@@ -81,7 +88,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await killAll();
-  await Promise.all([east, west, broken, roomy].map((e) => e?.close()));
+  await Promise.all([east, west, broken, roomy, left, right].map((e) => e?.close()));
 });
 
 type Outcome = { ok: true; attempts: number } | { ok: false; phase: "http" | "stream"; message: string };
@@ -244,5 +251,40 @@ describe("GET /health", () => {
     const res = await fetch(`${proxy.url}/health?model=nope`, { headers: { authorization: `Bearer ${MASTER_KEY}` } });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ error: { code: "model_not_found" } });
+  });
+});
+
+describe("router: reasoning the client carries itself (store: false, as the Codex CLI sends it)", () => {
+  it("keeps every turn that replays encrypted reasoning on the resource that encrypted it, JSON and streamed", async () => {
+    type Item = OpenAI.Responses.ResponseInputItem;
+    const include: OpenAI.Responses.ResponseIncludable[] = ["reasoning.encrypted_content"];
+    const history: Item[] = [{ role: "user", content: "turn 0" }];
+    const served: string[] = [];
+    for (let turn = 1; turn <= 6; turn++) {
+      let output: OpenAI.Responses.ResponseOutputItem[];
+      if (turn % 2 === 0) {
+        const stream = await client.responses.create({ model: "reasoner", input: history, store: false, include, stream: true });
+        let done: OpenAI.Responses.Response | undefined;
+        for await (const event of stream) if (event.type === "response.completed") done = event.response;
+        output = done!.output;
+      } else {
+        const { data, response } = await client.responses.create({ model: "reasoner", input: history, store: false, include }).withResponse();
+        served.push(response.headers.get("x-dheera-deployment")!);
+        output = data.output;
+      }
+      const reasoning = output.find((item) => item.type === "reasoning")!;
+      expect(reasoning.encrypted_content).toMatch(/^dh1~/);
+      history.push(reasoning as Item, { role: "user", content: `turn ${turn}` });
+    }
+    // Round-robin would alternate; the replayed reasoning kept every turn where it began.
+    expect(new Set(served).size).toBe(1);
+    const upstream = served[0] === "left" ? left : right;
+    const other = served[0] === "left" ? right : left;
+    const creates = (e: EmulatorServer) => e.emulator.requests.filter((r) => r.route === "responses.create");
+    expect(creates(upstream).length).toBe(6);
+    expect(creates(other).length).toBe(0);
+    // What reached Azure is its own content, without the proxy's mark.
+    const last = creates(upstream).at(-1)!.body as { input: { encrypted_content?: string }[] };
+    expect(last.input.filter((i) => i.encrypted_content).every((i) => i.encrypted_content!.startsWith("gAAAAA"))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import type { EmulatorRuntime, RouteContext } from "./emulator-context.js";
 import { DEFAULT_EMULATOR_DEPLOYMENTS, resolveDeployments } from "./emulator-deployments.js";
 import { EmulatorHttpError, resourceNotFound, serverError } from "./emulator-errors.js";
 import { jsonResponse } from "./emulator-http.js";
-import { newRequestId } from "./emulator-ids.js";
+import { alphanumeric, newRequestId } from "./emulator-ids.js";
 import { recordRequest } from "./emulator-request-log.js";
 import { matchRoute } from "./emulator-routes.js";
 import type { AzureEmulatorListenOptions, AzureEmulatorOptions, AzureEmulatorServer, RecordedRequest } from "./emulator-types.js";
@@ -52,6 +52,7 @@ export function createAzureEmulator(options: AzureEmulatorOptions = {}): AzureEm
     streamDelayMs: options.streamDelayMs ?? 0,
     backgroundDelayMs: options.backgroundDelayMs ?? BACKGROUND_DELAY_MS,
     store: new ResponsesStore(),
+    encryptionMark: alphanumeric(12),
     spendTokens(n) {
       tokens += n;
     },

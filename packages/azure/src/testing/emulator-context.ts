@@ -12,6 +12,11 @@ export interface EmulatorRuntime {
   streamDelayMs: number;
   backgroundDelayMs: number;
   store: ResponsesStore;
+  /**
+   * This emulated resource's own mark in the encrypted reasoning it issues: like Azure, it can
+   * decrypt only its own, so content from another resource is refused (`invalid_encrypted_content`).
+   */
+  encryptionMark: string;
   /** Adds to the token count behind `x-ratelimit-remaining-tokens`. */
   spendTokens(tokens: number): void;
 }

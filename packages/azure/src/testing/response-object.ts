@@ -17,6 +17,8 @@ export interface ResponseSeed {
   deployment: string;
   reasoningModel: boolean;
   includeEncryptedReasoning: boolean;
+  /** The resource's mark inside its encrypted reasoning (see EmulatorRuntime.encryptionMark). */
+  encryptionMark: string;
   /** Characters of prompt text, for the filter offsets. */
   promptChars: number;
 }
@@ -30,7 +32,7 @@ export function buildOutputItems(turn: EmulatedTurn, seed: ResponseSeed): JsonOb
       type: "reasoning",
       summary: turn.reasoning.summary.map((text) => ({ type: "summary_text", text })),
     };
-    if (seed.includeEncryptedReasoning) item.encrypted_content = `gAAAAA${alphanumeric(120)}`;
+    if (seed.includeEncryptedReasoning) item.encrypted_content = `gAAAAA${seed.encryptionMark}${alphanumeric(108)}==`;
     output.push(item);
   }
   if (turn.text !== undefined) {

@@ -109,6 +109,24 @@ describe("Responses API answers", () => {
     expect(r.output[0].encrypted_content).toMatch(/^gAAAAA/);
   });
 
+  it("takes back only the encrypted reasoning this resource issued, as Azure does (store: false turns)", async () => {
+    const include = ["reasoning.encrypted_content"];
+    const first = (await post(emulator, RESPONSES_URL, { model: "o1-pro", input: "hi", store: false, include })).json;
+    const reasoning = first.output[0];
+    const replay = (item: unknown) => post(emulator, RESPONSES_URL, { model: "o1-pro", store: false, include, input: [{ role: "user", content: "hi" }, item, { role: "user", content: "more" }] });
+    expect((await replay(reasoning)).status).toBe(200);
+    const other = createAzureEmulator();
+    const foreign = (await post(other, RESPONSES_URL, { model: "o1-pro", input: "hi", store: false, include })).json.output[0];
+    const refused = await replay(foreign);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error).toEqual({
+      message: `The encrypted content ${foreign.encrypted_content.slice(0, 4)}...${foreign.encrypted_content.slice(-4)} could not be verified.`,
+      type: "invalid_request_error",
+      param: null,
+      code: "invalid_encrypted_content",
+    });
+  });
+
   it("rejects reasoning parameters on non-reasoning deployments and sampling on reasoning ones", async () => {
     const effort = await post(emulator, RESPONSES_URL, { model: "gpt-4o", input: "hi", reasoning: { effort: "low" } });
     expect(effort.json.error).toMatchObject({ param: "reasoning.effort", code: "unsupported_parameter" });

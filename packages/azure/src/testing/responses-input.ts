@@ -1,4 +1,4 @@
-import { invalidRequest, invalidType, invalidValue, missingParameter } from "./emulator-errors.js";
+import { EmulatorHttpError, invalidRequest, invalidType, invalidValue, missingParameter, openAIErrorBody } from "./emulator-errors.js";
 import { newFunctionCallItemId, newFunctionCallOutputItemId, newMessageId, newReasoningId, alphanumeric } from "./emulator-ids.js";
 import { isJsonObject, type JsonObject } from "./request-checks.js";
 
@@ -44,6 +44,8 @@ export interface ResponsesInputContext {
   priorCallIds: ReadonlySet<string>;
   /** Function calls of the previous response that this input has to answer. */
   pendingCallIds: readonly string[];
+  /** Encrypted reasoning this resource issued starts `gAAAAA<mark>`; any other cannot be decrypted here. */
+  encryptionMark: string;
   /** A stored item by id, for `item_reference`. */
   findItem(id: string): JsonObject | undefined;
 }
@@ -129,6 +131,8 @@ export function normalizeResponsesInput(input: unknown, context: ResponsesInputC
       }
       case "reasoning": {
         if (item.summary !== undefined && !Array.isArray(item.summary)) throw invalidType(`${param}.summary`, "an array", item.summary);
+        const encrypted = item.encrypted_content;
+        if (typeof encrypted === "string" && !encrypted.startsWith(`gAAAAA${context.encryptionMark}`)) throw invalidEncryptedContent(encrypted);
         items.push({ ...item, id: typeof item.id === "string" ? item.id : newReasoningId() });
         return;
       }
@@ -214,4 +218,10 @@ function partsText(parts: unknown[]): string[] {
     else if (typeof part.refusal === "string") out.push(part.refusal);
   }
   return out;
+}
+
+/** Azure's answer to reasoning encrypted by another resource (or altered): the content shown by its ends only. */
+function invalidEncryptedContent(content: string): EmulatorHttpError {
+  const shown = content.length > 8 ? `${content.slice(0, 4)}...${content.slice(-4)}` : content;
+  return new EmulatorHttpError(400, openAIErrorBody({ message: `The encrypted content ${shown} could not be verified.`, code: "invalid_encrypted_content" }));
 }

@@ -45,6 +45,7 @@ export async function createResponse(ctx: RouteContext): Promise<Response> {
   const input = normalizeResponsesInput(body.input, {
     priorCallIds: previous?.chainCallIds ?? new Set(),
     pendingCallIds: previous?.pendingCallIds ?? [],
+    encryptionMark: runtime.encryptionMark,
     findItem: (id) => runtime.store.findItem(id),
   });
   const instructions = typeof body.instructions === "string" ? body.instructions : "";
@@ -92,6 +93,7 @@ export async function createResponse(ctx: RouteContext): Promise<Response> {
     deployment: deployment.name,
     reasoningModel: deployment.reasoning,
     includeEncryptedReasoning: params.includeEncryptedReasoning,
+    encryptionMark: runtime.encryptionMark,
     promptChars: readTexts.join(" ").length,
   };
   const output = buildOutputItems(turn, seed);

@@ -1,4 +1,15 @@
-import { normalizeUsage, responsesCreateRequestSchema, rewriteRawResponseIds, rewriteResponseIds, type RouterTarget } from "@dheera/core";
+import {
+  encryptedContentMark,
+  markEncryptedContent,
+  markEncryptedContentText,
+  normalizeUsage,
+  responsesCreateRequestSchema,
+  rewriteRawResponseIds,
+  rewriteResponseIds,
+  takeEncryptedContentMarks,
+  wantsEncryptedReasoning,
+  type RouterTarget,
+} from "@dheera/core";
 import { costHeader } from "../pipeline/call-record.js";
 import { inBandFailure } from "../pipeline/stream-outcome.js";
 import { runModelCall } from "../pipeline/model-call.js";
@@ -32,6 +43,13 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
       }
     }
     const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
+    // Reasoning the client carries itself (store: false) can only be read where it was made.
+    const issuer = takeEncryptedContentMarks(request.input);
+    if (pinned === undefined && issuer !== undefined) {
+      const target = s.router.byId(issuer);
+      if (target && target.modelName === request.model && target.deployment.responses) pinned = target;
+    }
+    const markContent = wantsEncryptedReasoning(request.include) && typeof request.model === "string" && s.router.group(request.model).length > 1;
 
     if (request.stream === true) {
       await runModelCall(s, route, call, {
@@ -45,7 +63,8 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
           // The relay reads each event's type on the bytes and tells the tap, which reads only what
           // it accounts; a lifecycle event's members are read once, for both.
           const tap = new StreamTap("responses");
-          await relayStream(res, ctx, call, attempt, result, new ResponsesRelay(encode, previous, tap), tap.accounting, { encodeId: encode });
+          const relay = new ResponsesRelay(encode, previous, tap, markContent ? encryptedContentMark(attempt.target.id) : undefined);
+          await relayStream(res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode });
         },
       });
       return;
@@ -68,18 +87,20 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     const { result, usage } = value;
     const encode = (id: string) => s.router.encodeResponseId(target, id);
     const upstream = result.body;
-    let text: string | undefined;
+    const mark = markContent ? encryptedContentMark(target.id) : undefined;
+    let body: string | object;
     if ("raw" in result) {
       const rewritten = rewriteRawResponseIds(result.raw, upstream, encode);
-      text = rewritten.text;
+      body = mark === undefined ? rewritten.text : markEncryptedContentText(rewritten.text, mark);
       call.responseId = rewritten.id;
     } else {
-      call.responseId = encode(upstream.id);
+      const response = rewriteResponseIds(result.body, encode);
+      body = mark === undefined ? response : markEncryptedContent(response, mark);
+      call.responseId = response.id;
     }
     call.usage = usage;
     // A Response can come back "failed" inside a 2xx answer: passed on as it is, logged as a failure.
     if (upstream.status === "failed") call.failure = inBandFailure({ code: upstream.error?.code ?? null, message: upstream.error?.message ?? "The response failed." });
-    const body = text ?? rewriteResponseIds(upstream, encode);
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(rewriteResponseIds(upstream, encode)) }, "response body");
     sendJson(res, 200, body, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
   };

@@ -42,12 +42,18 @@ export class ResponsesRelay implements SseRelay {
    * @param encodeId the routable id for an upstream response id
    * @param previousUpstreamId the previous_response_id sent upstream, which the snapshots echo
    * @param observer told about every event (usage, ids, errors on the side), e.g. a `StreamTap`
+   * @param encryptedMark put in front of every `encrypted_content` (core's `encryptedContentMark`),
+   *   so a replay of that reasoning finds its way back to this deployment
    */
   constructor(
     private readonly encodeId: (upstreamId: string) => string,
     private readonly previousUpstreamId?: string,
     private readonly observer?: ResponsesEventObserver,
-  ) {}
+    encryptedMark?: string,
+  ) {
+    // Upstreams write compact JSON in their events, so the member has one spelling.
+    if (encryptedMark !== undefined) this.#addReplacement(ENCRYPTED_CONTENT, `${ENCRYPTED_CONTENT}${encryptedMark}`);
+  }
 
   get finished(): boolean {
     return this.#finished;
@@ -194,10 +200,15 @@ export class ResponsesRelay implements SseRelay {
   }
 
   #learn(upstreamId: string): void {
-    const from = quoted(upstreamId);
-    this.#replacements.push({ from, fromBytes: Buffer.from(from), to: quoted(this.encodeId(upstreamId)) });
+    this.#addReplacement(quoted(upstreamId), quoted(this.encodeId(upstreamId)));
+  }
+
+  #addReplacement(from: string, to: string): void {
+    this.#replacements.push({ from, fromBytes: Buffer.from(from), to });
   }
 }
+
+const ENCRYPTED_CONTENT = '"encrypted_content":"';
 
 /** Replacing `"id"` with its quotes keeps a substring of other text from ever matching. */
 const quoted = (s: string) => JSON.stringify(s);
