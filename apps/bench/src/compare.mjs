@@ -32,7 +32,8 @@ installCleanup();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "dheera-compare-"));
 const fake = await startFake(tmp);
 const passthrough = await startPassthrough(tmp, fake.url);
-const config = writeProxyConfig(tmp, fake.url);
+// An older build (--base) may not know the router settings; case f needs them.
+const config = writeProxyConfig(tmp, fake.url, { router: !basePath });
 const builds = [{ name: "this", start: (name = "dheera_ai") => startDheera(tmp, config, { name }) }];
 if (basePath) builds.push({ name: "base", start: (name = "dheera_ai-base") => startBase(path.resolve(basePath), name) });
 const streamCases = cases.filter((id) => id.startsWith("mem-"));

@@ -141,7 +141,7 @@ if (!quiet.quiet) {
 }
 const fake = await startFake(tmp);
 const passthrough = await startPassthrough(tmp, fake.url);
-const config = writeProxyConfig(tmp, fake.url);
+const config = writeProxyConfig(tmp, fake.url, { router: true });
 let dheera;
 try {
   dheera = await startDheera(tmp, config);
@@ -223,7 +223,7 @@ async function measure(t, stream, extra) {
 
 // 1. Throughput: closed loop, `connections` concurrent, as fast as each target answers.
 const order = [
-  ...["a", "b", "c", "d"].map((k) => T.responses[k]),
+  ...["a", "b", "c", "d", "f"].map((k) => T.responses[k]),
   ...["a", "b", "e"].map((k) => T.chat[k]),
 ];
 for (const stream of [false, true]) {

@@ -42,9 +42,14 @@ export async function startPassthrough(logDir, upstream, name = "passthrough") {
   return { ...p, url: `http://127.0.0.1:${p.match[1]}` };
 }
 
-export function writeProxyConfig(dir, upstream) {
+/**
+ * `router: true` adds the router settings a platform team would run with (retries, cooldowns,
+ * a fallback) for case (f), two deployments behind one model_name; leave it off for a config an
+ * older build that predates them must read too (compare --base).
+ */
+export function writeProxyConfig(dir, upstream, { router = false } = {}) {
   // base_model: priced like a real deployment (the cost path runs, no "no price" warning).
-  const entry = (name, model, base) => `  - model_name: ${name}
+  const entry = (name, model, base, id) => `  - model_name: ${name}
     dheera_ai_params:
       model: ${model}
       api_key: ${AZURE_KEY}
@@ -52,14 +57,24 @@ export function writeProxyConfig(dir, upstream) {
       api_version: ${API_VERSION}
     model_info:
       base_model: gpt-4o
-`;
+${id ? `      id: ${id}\n` : ""}`;
+  const routerSettings = router
+    ? `router_settings:
+  routing_strategy: least-busy
+  num_retries: 2
+  allowed_fails: 3
+  cooldown_time: 5
+  fallbacks:
+    - bench-routed: [bench-responses]
+`
+    : "";
   const slowBase = `${upstream}/slow?${SLOW_QUERY}`;
   const text = `# Written by apps/bench (pnpm bench). Every model points at the fake Azure upstream.
 model_list:
-${entry("bench-responses", `azure/${DEPLOYMENT}`, upstream)}${entry("bench-bridge", `azure/responses/${DEPLOYMENT}`, upstream)}${entry("bench-chat", `azure/${DEPLOYMENT}`, upstream)}${entry("bench-responses-slow", `azure/${DEPLOYMENT}`, slowBase)}${entry("bench-bridge-slow", `azure/responses/${DEPLOYMENT}`, slowBase)}
+${entry("bench-responses", `azure/${DEPLOYMENT}`, upstream)}${entry("bench-bridge", `azure/responses/${DEPLOYMENT}`, upstream)}${entry("bench-chat", `azure/${DEPLOYMENT}`, upstream)}${entry("bench-responses-slow", `azure/${DEPLOYMENT}`, slowBase)}${entry("bench-bridge-slow", `azure/responses/${DEPLOYMENT}`, slowBase)}${entry("bench-routed", `azure/${DEPLOYMENT}`, upstream, "routed-1")}${entry("bench-routed", `azure/${DEPLOYMENT}`, upstream, "routed-2")}
 general_settings:
   master_key: ${MASTER_KEY}
-`;
+${routerSettings}`;
   const file = path.join(dir, "config.yaml");
   writeFileSync(file, text);
   // dheera_ai runs in `dir` (whatever it writes to its working directory, such as a spend
@@ -100,7 +115,8 @@ const messages = [{ role: "user", content: INPUT }];
 
 /**
  * Every target: `kind` a (direct), b (pass-through), c (dheera /v1/responses), d (dheera chat
- * bridge on azure/responses/...), e (dheera /v1/chat/completions, native chat deployment).
+ * bridge on azure/responses/...), e (dheera /v1/chat/completions, native chat deployment),
+ * f (dheera /v1/responses on a model_name with two deployments, retries and a fallback).
  * `api` is the upstream API the request ends at, which picks the a/b baselines.
  */
 export function targets({ upstream, passthrough, dheera }) {
@@ -113,6 +129,7 @@ export function targets({ upstream, passthrough, dheera }) {
       b: t("b", "responses", passthrough, responsesPath, upstreamHeaders, (s) => ({ model: DEPLOYMENT, input: INPUT, stream: s }), "(b) pass-through proxy"),
       c: t("c", "responses", dheera, "/v1/responses", proxyHeaders, (s) => ({ model: "bench-responses", input: INPUT, stream: s }), "(c) dheera_ai /v1/responses"),
       d: t("d", "responses", dheera, "/v1/chat/completions", proxyHeaders, (s) => ({ model: "bench-bridge", messages, stream: s }), "(d) dheera_ai chat bridge"),
+      f: t("f", "responses", dheera, "/v1/responses", proxyHeaders, (s) => ({ model: "bench-routed", input: INPUT, stream: s }), "(f) dheera_ai /v1/responses, 2 deployments + router"),
     },
     chat: {
       a: t("a", "chat", upstream, chatPath, upstreamHeaders, (s) => ({ messages, stream: s }), "(a) direct to upstream"),
