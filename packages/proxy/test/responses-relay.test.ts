@@ -19,7 +19,7 @@ const expected = wire
   .replaceAll(`"previous_response_id":"${PREV}"`, `"previous_response_id":"${encode(PREV)}"`);
 
 function run(chunks: Uint8Array[]): { out: string; relay: ResponsesRelay } {
-  const relay = new ResponsesRelay(encode, PREV);
+  const relay = new ResponsesRelay(encode, { previousUpstreamId: PREV });
   let out = "";
   for (const chunk of chunks) {
     const piece = relay.push(chunk);
@@ -73,7 +73,7 @@ describe("ResponsesRelay", () => {
     expect(relay.finished).toBe(false);
     const error = relay.errorEvent({ message: "boom", type: "api_connection_error", param: null, code: "x" });
     expect(error).toBe(
-      `event: error\ndata: {"type":"error","sequence_number":2,"error":{"message":"boom","type":"api_connection_error","param":null,"code":"x"}}\n\n`,
+      `event: error\ndata: {"type":"error","code":"x","message":"boom","param":null,"sequence_number":2,"error":{"message":"boom","type":"api_connection_error","param":null,"code":"x"}}\n\n`,
     );
     expect(relay.finished).toBe(true);
   });
@@ -96,7 +96,7 @@ describe("ResponsesRelay", () => {
 
 describe("ResponsesRelay on bytes, with a StreamTap", () => {
   it("passes a chunk without an id to replace on as the upstream's own bytes", () => {
-    const relay = new ResponsesRelay(encode, PREV);
+    const relay = new ResponsesRelay(encode, { previousUpstreamId: PREV });
     relay.push(new TextEncoder().encode(events[0]!));
     const plain = new TextEncoder().encode(`event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"x"}\n\n`);
     const out = relay.push(plain);
@@ -106,7 +106,7 @@ describe("ResponsesRelay on bytes, with a StreamTap", () => {
 
   it("feeds the tap from the events it reads: id, first token, usage; no whole Response is parsed", () => {
     const tap = new StreamTap("responses");
-    const relay = new ResponsesRelay(encode, PREV, tap);
+    const relay = new ResponsesRelay(encode, { previousUpstreamId: PREV, observer: tap });
     const parse = JSON.parse;
     const parsed: string[] = [];
     JSON.parse = ((...a: Parameters<typeof JSON.parse>) => {
@@ -133,7 +133,7 @@ describe("ResponsesRelay on bytes, with a StreamTap", () => {
   it("gives the tap the same as before for CRLF streams and data-only events", () => {
     const dataOnly = events.map((e) => e.replace(/^event: [^\n]*\n/, "")).join("").replaceAll("\n", "\r\n");
     const tap = new StreamTap("responses");
-    const relay = new ResponsesRelay(encode, undefined, tap);
+    const relay = new ResponsesRelay(encode, { observer: tap });
     const out = relay.push(new TextEncoder().encode(dataOnly)) + relay.end();
     expect(out).toContain(encode(UP));
     expect(tap.accounting.usage).toMatchObject({ total_tokens: 8 });
@@ -142,13 +142,30 @@ describe("ResponsesRelay on bytes, with a StreamTap", () => {
 });
 
 describe("ChatRelay", () => {
-  it("passes chunks through and notices [DONE] on the side", () => {
+  it("passes whole events through as they came and notices [DONE] on the side", () => {
     const relay = new ChatRelay();
-    const chunk = new Uint8Array([1, 2, 3]);
+    const chunk = Buffer.from('data: {"id":"c","choices":[]}\n\n');
     expect(relay.push(chunk)).toBe(chunk);
     relay.onMessage({ data: `{"id":"c","choices":[],"usage":{"prompt_tokens":1,"completion_tokens":2,"total_tokens":3}}` });
     expect(relay.finished).toBe(false);
     relay.onMessage({ data: "[DONE]" });
+    expect(relay.finished).toBe(true);
+  });
+
+  it("holds back a half event, so nothing is left half-forwarded when the upstream breaks inside it", () => {
+    const relay = new ChatRelay();
+    const two = 'data: {"id":"c","choices":[]}\n\ndata: {"id":"c","cho';
+    expect(String(relay.push(Buffer.from(two)))).toBe('data: {"id":"c","choices":[]}\n\n');
+    expect(String(relay.push(Buffer.from('ices":[]}\n\n')))).toBe('data: {"id":"c","choices":[]}\n\n');
+    expect(String(relay.push(Buffer.from("data: [DO")))).toBe("");
+    expect(relay.end()).toBe("data: [DO\n\n");
+  });
+
+  it("scrubs known secrets from an upstream error chunk", () => {
+    const relay = new ChatRelay((text) => text.replaceAll("sk-secret", "[REDACTED]"));
+    const error = 'data: {"error":{"message":"bad key sk-secret","type":"invalid_request_error","param":null,"code":null}}\n\n';
+    relay.onMessage({ data: error.slice(6, -2) });
+    expect(String(relay.push(Buffer.from(error)))).toBe(error.replace("sk-secret", "[REDACTED]"));
     expect(relay.finished).toBe(true);
   });
 

@@ -13,7 +13,7 @@ export interface RequestLogFields {
   cost?: number | null;
   /** The upstream's request id, for support tickets. */
   upstream_request_id?: string;
-  error?: { type: string; code: string | null; message: string };
+  error?: { type: string; code: string | null; message: string; /** What the client was not told (an internal host), for operators. */ cause?: string };
   /** Upstream attempts when there was more than one (retries, fallbacks). */
   attempts?: number;
   /** The model_name that answered when a fallback did. */

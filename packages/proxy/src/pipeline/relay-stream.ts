@@ -3,6 +3,7 @@ import { DheeraError, type Attempt, type StreamAccounting, type ToSseOptions, ty
 import type { CallRecord } from "./call-record.js";
 import { recordStreamEnd } from "./stream-outcome.js";
 import type { RequestContext } from "../http/request-context.js";
+import type { ProxyServices } from "./services.js";
 import { pipeSse } from "./streaming/pipe-sse.js";
 import type { SseRelay } from "./streaming/sse-relay.js";
 import { SSE_HEADERS, upstreamHeaders } from "../http/upstream-headers.js";
@@ -14,6 +15,7 @@ import { SSE_HEADERS, upstreamHeaders } from "../http/upstream-headers.js";
  * ended. A failure before the first byte is thrown, for the router to retry.
  */
 export async function relayStream(
+  s: Pick<ProxyServices, "redactText">,
   res: ServerResponse,
   ctx: RequestContext,
   call: CallRecord,
@@ -31,9 +33,16 @@ export async function relayStream(
     attempt.commit();
   };
   try {
-    const piped = await pipeSse(res, result.stream, relay, ctx, options.onMessage ? { head, onMessage: options.onMessage } : { head });
+    const piped = await pipeSse(res, result.stream, relay, ctx, { head, redact: s.redactText, ...(options.onMessage ? { onMessage: options.onMessage } : {}) });
     recordStreamEnd(call, accounting, result, piped, options.encodeId);
+    // One rule for the log line: a stream the upstream failed (in-band, or by breaking off) says so, with its cause.
+    if (call.failure) call.failure = { ...call.failure, message: s.redactText(call.failure.message) };
+    const failure = call.failure;
     if (piped.outcome !== "completed") ctx.log.stream_end = piped.outcome;
+    else if (failure) ctx.log.stream_end = "upstream_failed";
+    if (failure && piped.outcome !== "client_closed") {
+      ctx.log.error = { type: failure.type, code: failure.code, message: failure.message, ...(piped.cause !== undefined ? { cause: piped.cause } : {}) };
+    }
     if (piped.outcome === "upstream_failed" && piped.error) attempt.fail(new DheeraError(piped.error.message, { status: piped.error.status, type: piped.error.type, code: piped.error.code }));
     if (call.usage) attempt.tokens(call.usage.total_tokens);
   } finally {

@@ -12,6 +12,8 @@ export interface ProxyServices {
   readonly reporting: CallReporting;
   /** Removes secrets from a value before it is logged. */
   readonly redact: (value: unknown) => unknown;
+  /** `redact` for a text: every known secret in it replaced. */
+  readonly redactText: (text: string) => string;
   readonly detailedDebug: boolean;
   readonly bodyLimitBytes: number;
   /** Unix seconds of start-up, the `created` of /v1/models entries. */

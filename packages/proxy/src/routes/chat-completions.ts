@@ -29,11 +29,11 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
         stream: true,
         attempt: async (attempt) => {
           const result = await attempt.target.deployment.chat!.stream(request, attempt.options);
-          const relay = new ChatRelay();
+          const relay = new ChatRelay(s.redactText);
           // A transformed stream is accounted by the provider as it builds the chunks; only a
           // native one is read here, on the side.
           if (result.accounting) {
-            await relayStream(res, ctx, call, attempt, result, relay, result.accounting, { onMessage: relay.onMessage });
+            await relayStream(s, res, ctx, call, attempt, result, relay, result.accounting, { onMessage: relay.onMessage });
             return;
           }
           const tap = new StreamTap("chat");
@@ -41,7 +41,7 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
             relay.onMessage(message);
             tap.onMessage(message);
           };
-          await relayStream(res, ctx, call, attempt, result, relay, tap.accounting, { onMessage });
+          await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { onMessage });
         },
       });
       return;

@@ -63,8 +63,13 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
           // The relay reads each event's type on the bytes and tells the tap, which reads only what
           // it accounts; a lifecycle event's members are read once, for both.
           const tap = new StreamTap("responses");
-          const relay = new ResponsesRelay(encode, previous, tap, markContent ? encryptedContentMark(attempt.target.id) : undefined);
-          await relayStream(res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode });
+          const relay = new ResponsesRelay(encode, {
+            previousUpstreamId: previous,
+            observer: tap,
+            encryptedMark: markContent ? encryptedContentMark(attempt.target.id) : undefined,
+            redact: s.redactText,
+          });
+          await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode });
         },
       });
       return;

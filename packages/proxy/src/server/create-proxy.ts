@@ -85,6 +85,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     logger,
     reporting,
     redact,
+    redactText: (text) => redact(text) as string,
     detailedDebug,
     bodyLimitBytes: Math.round((general.max_request_body_size_mb ?? 10) * MB),
     startedAt: Math.floor(Date.now() / 1000),

@@ -137,11 +137,11 @@ export function azureModel(modelName: string, model: string, apiBase: string, mo
     `  - model_name: ${modelName}`,
     `    dheera_ai_params:`,
     `      model: ${model}`,
-    `      api_key: test-azure-key`,
+    `      api_key: ${more.api_key ?? "test-azure-key"}`,
     `      api_base: ${apiBase}`,
     `      api_version: ${more.api_version ?? "2025-04-01-preview"}`,
   ];
-  for (const [k, v] of Object.entries(more)) if (k !== "api_version" && k !== "model_info_id") lines.push(`      ${k}: ${v}`);
+  for (const [k, v] of Object.entries(more)) if (k !== "api_version" && k !== "model_info_id" && k !== "api_key") lines.push(`      ${k}: ${v}`);
   if (more.model_info_id !== undefined) lines.push(`    model_info:`, `      id: ${more.model_info_id}`);
   return lines.join("\n");
 }

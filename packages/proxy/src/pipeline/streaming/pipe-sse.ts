@@ -18,11 +18,15 @@ export interface PipeResult {
   outcome: StreamOutcome;
   /** The error event the proxy wrote to end the stream (upstream_failed, shutdown), with its status. */
   error?: LoggedError;
+  /** What actually happened, for the log only (it may name internal hosts): the error's own message. */
+  cause?: string;
 }
 
 export interface PipeOptions extends ToSseOptions {
   /** Writes the response head; called once, just before the first byte goes out. */
   head: () => void;
+  /** Removes known secrets from a message the proxy writes into the stream. */
+  redact?: (text: string) => string;
 }
 
 /**
@@ -73,11 +77,14 @@ export async function pipeSse(
   };
   let outcome: StreamOutcome = "completed";
   let error: LoggedError | undefined;
+  let cause: string | undefined;
+  const redact = options.redact ?? ((text: string) => text);
   const closeWith = async (status: number, body: OpenAIErrorBody["error"]) => {
-    error = { status, type: body.type, code: body.code, message: body.message };
-    await send(relay.errorEvent(body));
+    const message = redact(body.message);
+    error = { status, type: body.type, code: body.code, message };
+    await send(relay.errorEvent({ ...body, message }));
   };
-  const onMessage = options.onMessage;
+  const { onMessage } = options;
   try {
     await stream.pipeSse(sink, onMessage ? { onMessage } : {});
     if (ctx.signal.aborted) throw ctx.signal.reason;
@@ -106,17 +113,21 @@ export async function pipeSse(
     } else {
       outcome = "upstream_failed";
       const { status, body } = toOpenAIError(err);
-      // Core words network failures for a request that never got through; say it broke mid-way.
-      const broken = status === 502 || status === 504;
-      const message = broken ? `The upstream stream failed after it started: ${body.error.message}` : body.error.message;
+      cause = redact(body.error.message);
+      // Core words network failures for a request that never got through, naming the upstream's
+      // host: the client is told what happened instead, the log keeps the cause.
+      const message = status === 502 ? LOST : status === 504 ? SILENT : body.error.message;
       await closeWith(status, { ...body.error, message });
     }
   } finally {
     clearTimeout(headersTimer);
     if (committed) endResponse(res);
   }
-  return error ? { outcome, error } : { outcome };
+  return error ? { outcome, error, ...(cause !== undefined ? { cause } : {}) } : { outcome };
 }
+
+const LOST = "The connection to the upstream was lost after the stream had started.";
+const SILENT = "The upstream sent nothing within the deployment's timeout after the stream had started.";
 
 const HEADERS_WAIT_MS = 50;
 

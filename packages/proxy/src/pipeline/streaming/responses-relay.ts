@@ -1,4 +1,5 @@
 import { TERMINAL_RESPONSE_EVENT_TYPES, type OpenAIErrorBody } from "@dheera/core";
+import { lastBoundaryEnd } from "./event-boundary.js";
 import type { SseRelay } from "./sse-relay.js";
 
 const LIFECYCLE = new Set(["response.created", "response.in_progress", "response.queued", ...TERMINAL_RESPONSE_EVENT_TYPES]);
@@ -6,10 +7,31 @@ const BOUNDARY = /\r\n\r\n|\n\n|\r\r/g;
 const LF = 0x0a;
 const CR = 0x0d;
 const BLANK_LF = Buffer.from("\n\n");
-const BLANK_CRLF = Buffer.from("\r\n\r\n");
-const BLANK_CR = Buffer.from("\r\r");
 const EVENT_FIELD = Buffer.from("event:");
 const DATA_FIELD = Buffer.from("data:");
+
+export interface ResponsesRelayOptions {
+  /** The previous_response_id sent upstream, which the snapshots echo. */
+  previousUpstreamId?: string | undefined;
+  /** Told about every event (usage, ids, errors on the side), e.g. a `StreamTap`. */
+  observer?: ResponsesEventObserver | undefined;
+  /**
+   * Put in front of every `encrypted_content` (core's `encryptedContentMark`), so a replay of
+   * that reasoning finds its way back to this deployment.
+   */
+  encryptedMark?: string | undefined;
+  /** Removes known secrets from a text: applied to the bytes of error and failure events. */
+  redact?: ((text: string) => string) | undefined;
+}
+
+/**
+ * OpenAI's `ResponseErrorEvent` (flat `code`, `message`, `param`, `sequence_number`), with the
+ * same fields nested under `error` too, the form some upstreams send and older clients read.
+ */
+export function responsesErrorEvent(error: OpenAIErrorBody["error"], sequenceNumber: number): string {
+  const event = { type: "error", code: error.code, message: error.message, param: error.param, sequence_number: sequenceNumber, error };
+  return `event: error\ndata: ${JSON.stringify(event)}\n\n`;
+}
 
 /**
  * What the relay tells about each event it reads (a `StreamTap`): the event's type and its data
@@ -37,22 +59,22 @@ export class ResponsesRelay implements SseRelay {
   #learned = false;
   #events = 0;
   #finished = false;
+  /** The bytes being processed hold an error or failure event: scrub secrets before they go out. */
+  #scrub = false;
+  private readonly previousUpstreamId: string | undefined;
+  private readonly observer: ResponsesEventObserver | undefined;
+  private readonly redact: ((text: string) => string) | undefined;
 
-  /**
-   * @param encodeId the routable id for an upstream response id
-   * @param previousUpstreamId the previous_response_id sent upstream, which the snapshots echo
-   * @param observer told about every event (usage, ids, errors on the side), e.g. a `StreamTap`
-   * @param encryptedMark put in front of every `encrypted_content` (core's `encryptedContentMark`),
-   *   so a replay of that reasoning finds its way back to this deployment
-   */
+  /** @param encodeId the routable id for an upstream response id */
   constructor(
     private readonly encodeId: (upstreamId: string) => string,
-    private readonly previousUpstreamId?: string,
-    private readonly observer?: ResponsesEventObserver,
-    encryptedMark?: string,
+    options: ResponsesRelayOptions = {},
   ) {
+    this.previousUpstreamId = options.previousUpstreamId;
+    this.observer = options.observer;
+    this.redact = options.redact;
     // Upstreams write compact JSON in their events, so the member has one spelling.
-    if (encryptedMark !== undefined) this.#addReplacement(ENCRYPTED_CONTENT, `${ENCRYPTED_CONTENT}${encryptedMark}`);
+    if (options.encryptedMark !== undefined) this.#addReplacement(ENCRYPTED_CONTENT, `${ENCRYPTED_CONTENT}${options.encryptedMark}`);
   }
 
   get finished(): boolean {
@@ -86,8 +108,7 @@ export class ResponsesRelay implements SseRelay {
 
   errorEvent(error: OpenAIErrorBody["error"]): string {
     this.#finished = true;
-    const event = { type: "error", sequence_number: this.#events++, error };
-    return `event: error\ndata: ${JSON.stringify(event)}\n\n`;
+    return responsesErrorEvent(error, this.#events++);
   }
 
   /** Complete events as bytes; the text path handles CR line ends (rare). */
@@ -100,6 +121,7 @@ export class ResponsesRelay implements SseRelay {
       this.#inspectBytes(buf, start, stop);
       start = end === -1 ? buf.length : end + 2;
     }
+    if (this.#scrub) return this.#replace(buf.toString("utf8"));
     for (const r of this.#replacements) {
       if (buf.indexOf(r.fromBytes) !== -1) return this.#replace(buf.toString("utf8"));
     }
@@ -119,6 +141,10 @@ export class ResponsesRelay implements SseRelay {
 
   #replace(text: string): string {
     let out = text;
+    if (this.#scrub) {
+      this.#scrub = false;
+      if (this.redact) out = this.redact(out);
+    }
     for (const { from, to } of this.#replacements) if (out.includes(from)) out = out.split(from).join(to);
     return out;
   }
@@ -184,8 +210,11 @@ export class ResponsesRelay implements SseRelay {
     if (observed !== undefined) parsed = observed;
     if (type === "error") {
       this.#finished = true;
+      // An upstream may echo what it was sent (a key) in its error: never passed on.
+      this.#scrub = this.redact !== undefined;
       return;
     }
+    if (type === "response.failed") this.#scrub = this.redact !== undefined;
     if (type === undefined || !LIFECYCLE.has(type)) return;
     if (TERMINAL_RESPONSE_EVENT_TYPES.has(type)) this.#finished = true;
     if (this.#learned) return;
@@ -217,16 +246,6 @@ function startsWith(buf: Buffer, at: number, end: number, prefix: Buffer): boole
   if (end - at < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (buf[at + i] !== prefix[i]) return false;
   return true;
-}
-
-function lastBoundaryEnd(buf: Buffer): number {
-  const n = buf.length;
-  // The usual case: the chunk ends with its event's blank line.
-  if (n >= 2 && buf[n - 1] === LF && buf[n - 2] === LF) return n;
-  const a = buf.lastIndexOf(BLANK_LF);
-  const b = buf.lastIndexOf(BLANK_CRLF);
-  const c = buf.lastIndexOf(BLANK_CR);
-  return Math.max(a === -1 ? 0 : a + 2, b === -1 ? 0 : b + 4, c === -1 ? 0 : c + 2);
 }
 
 function parseJson(data: string): unknown {
