@@ -29,7 +29,19 @@ export interface CallMetadata {
    * about the deployment); 0 for stored-response operations, which are not billed per token.
    */
   cost: number | null;
+  /**
+   * Routed calls only (a router's, or one with `num_retries`): the attempts made, the one that
+   * answered included.
+   */
+  attempts?: number;
+  /** Routed calls only: the id of the deployment that answered (`model_info.id`, else a stable hash; with `num_retries`, the model reference). */
+  deploymentId?: string;
+  /** Routed calls only: the model_name that answered when it is a fallback of the one asked for, else null. */
+  fallbackModel?: string | null;
 }
+
+/** What a routed call adds to its metadata. */
+export type RoutedMetadata = Required<Pick<CallMetadata, "attempts" | "deploymentId" | "fallbackModel">>;
 
 const store = new WeakMap<object, CallMetadata>();
 

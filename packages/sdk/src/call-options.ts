@@ -19,15 +19,25 @@ export interface SdkCallOptions {
   dheera_metadata?: Record<string, unknown>;
   /** Pricing for this deployment: `base_model` for a custom deployment name, or prices that override the provider's. */
   model_info?: ModelInfo;
+  /**
+   * Further attempts after a failed one (0 to 20), with the router's rules: which failures are
+   * worth another attempt, the upstream's retry-after, a jittered backoff otherwise.
+   */
+  num_retries?: number;
 }
 
-export const SDK_ONLY_KEYS = ["signal", "callbacks", "dheera_metadata", "model_info"] as const;
+export const SDK_ONLY_KEYS = ["signal", "callbacks", "dheera_metadata", "model_info", "num_retries"] as const;
 
 export interface ParsedSdkOptions {
   callbacks: CallCallbacks | undefined;
   metadata: Record<string, unknown>;
   modelInfo: ModelInfo | undefined;
+  /** Absent or 0: the call is made once, on the plain path. */
+  numRetries: number;
 }
+
+/** The same bounds as `router_settings.num_retries`. */
+const MAX_RETRIES = 20;
 
 const CALLBACK_KEYS: ReadonlySet<string> = new Set(["onSuccess", "onFailure"]);
 
@@ -50,7 +60,11 @@ export function parseSdkOptions(params: Record<string, unknown>): ParsedSdkOptio
     }
     modelInfo = result.data;
   }
-  return { callbacks, metadata: { ...(metadata as Record<string, unknown> | undefined) }, modelInfo };
+  const numRetries = params.num_retries;
+  if (numRetries !== undefined && !(Number.isInteger(numRetries) && (numRetries as number) >= 0 && (numRetries as number) <= MAX_RETRIES)) {
+    invalid("num_retries", `expected an integer from 0 to ${MAX_RETRIES}`);
+  }
+  return { callbacks, metadata: { ...(metadata as Record<string, unknown> | undefined) }, modelInfo, numRetries: (numRetries as number | undefined) ?? 0 };
 }
 
 /** Validates `{ onSuccess?, onFailure? }` (per call, or given to `addCallback`). */

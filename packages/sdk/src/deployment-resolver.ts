@@ -104,7 +104,7 @@ export function createDeploymentResolver(options: ResolverOptions) {
 }
 
 // Parameters of either wire format: never mistaken for a misspelt setting.
-const WIRE_KEYS: ReadonlySet<string> = new Set([
+export const WIRE_KEYS: ReadonlySet<string> = new Set([
   ...Object.keys(responsesCreateRequestSchema.shape),
   ...Object.keys(chatCompletionRequestSchema.shape),
 ]);

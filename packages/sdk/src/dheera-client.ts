@@ -1,10 +1,12 @@
-import { ConfigurationError, ProviderRegistry, modelInfoSchema, type ModelInfo, type ProviderPlugin, type Transport } from "@dheera/core";
+import { ConfigurationError, ProviderRegistry, defaultTransport, modelInfoSchema, type ModelInfo, type ProviderPlugin, type Transport } from "@dheera/core";
 import { checkCallbacks, type CallCallbacks, type LogCallback } from "./call-options.js";
 import { createCompletion } from "./completion/completion.js";
 import { createDeploymentResolver } from "./deployment-resolver.js";
 import { CallbackRegistry } from "./logging/callback-registry.js";
 import { createResponses } from "./responses/responses.js";
 import { createStoredResponses } from "./responses/stored-responses.js";
+import { createRouter, type DheeraRouter } from "./router/create-router.js";
+import type { CreateRouterOptions } from "./router/router-config.js";
 
 export interface DheeraOptions {
   /** Providers to use without looking for installed packages (explicit registration wins). */
@@ -29,11 +31,12 @@ export function createDheera(options: DheeraOptions = {}) {
   const registry = new ProviderRegistry(options.searchFrom);
   for (const plugin of options.providers ?? []) registry.register(plugin);
   const warn = options.warn ?? warnOnce();
+  const modelInfo = options.modelInfo ? checkModelInfo(options.modelInfo) : undefined;
   const resolve = createDeploymentResolver({
     registry,
     ...(options.transport ? { transport: options.transport } : {}),
     ...(options.env ? { env: options.env } : {}),
-    ...(options.modelInfo ? { modelInfo: checkModelInfo(options.modelInfo) } : {}),
+    ...(modelInfo ? { modelInfo } : {}),
     warn,
   });
   const callbacks = new CallbackRegistry(warn);
@@ -42,6 +45,16 @@ export function createDheera(options: DheeraOptions = {}) {
     responses: createResponses(context),
     completion: createCompletion(context),
     ...createStoredResponses(context),
+    /**
+     * A router over a LiteLLM-style `model_list`, with this instance's providers, transport,
+     * environment, warn and callbacks. Resolves once the config is validated and every
+     * deployment resolved; rejects with a ConfigurationError listing every problem.
+     */
+    createRouter: (routerOptions: CreateRouterOptions): Promise<DheeraRouter> =>
+      createRouter(
+        { calls: context, providers: registry, transport: options.transport ?? defaultTransport(), env: options.env ?? process.env, warn, modelInfo },
+        routerOptions,
+      ),
     /** Registers a provider plugin for its prefix, overriding any installed package. */
     registerProvider: (plugin: ProviderPlugin) => registry.register(plugin),
     /**

@@ -8,6 +8,8 @@ export type { DheeraResponse, ResponsesParams, SdkCallOptions, StreamEvent } fro
 export type { StreamTap } from "./responses/response-stream.js";
 export type { StoredResponseParams } from "./responses/stored-responses.js";
 export type { CompletionParams, ChatCompletionStream } from "./completion/completion.js";
+export type { CreateRouterOptions } from "./router/router-config.js";
+export type { DheeraRouter, RouterCallOptions, RouterCompletionParams, RouterResponsesParams, RouterStoredResponseParams } from "./router/create-router.js";
 export {
   DheeraError,
   InvalidRequestError,
@@ -32,6 +34,9 @@ export {
   type TokenUsage,
   type PriceEntry,
   type ModelInfo,
+  type ModelListEntry,
+  type RouterSettings,
+  type AttemptRecord,
 } from "@dheera/core";
 
 const shared = createDheera();
@@ -45,6 +50,12 @@ export const retrieveResponse = shared.retrieveResponse;
 export const deleteResponse = shared.deleteResponse;
 export const cancelResponse = shared.cancelResponse;
 export const listInputItems = shared.listInputItems;
+/**
+ * A router over a LiteLLM-style `model_list` (async: resolves once the config is validated and
+ * every deployment resolved). Its `responses`, `completion` and stored-response functions take a
+ * model_name and retry, cool down and fall back like the proxy.
+ */
+export const createRouter = shared.createRouter;
 /** Registers a provider plugin on the shared instance. */
 export const registerProvider = shared.registerProvider;
 /**

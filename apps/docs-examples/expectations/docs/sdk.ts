@@ -165,6 +165,45 @@ export default defineExpectations({
     },
   },
 
+  "createRouter()": {
+    kind: "script",
+    check(result) {
+      const [first, followUp, linked] = lines(result.stdout);
+      // The follow-up is pinned to the deployment holding the first response, at the first attempt.
+      expect(first).toMatch(/^gpt-4o-(us|eu) 1 null$/);
+      expect(followUp).toBe(first);
+      expect(linked).toBe("true");
+      const host = first!.startsWith("gpt-4o-us") ? RESOURCE : "my-resource-eu.openai.azure.com";
+      expectUpstream(result, [
+        { method: "POST", path: "/openai/responses", host, query: DATED, body: { model: "gpt-4o", input: "My name is Ada." }, status: 200 },
+        { method: "POST", path: "/openai/responses", host, query: DATED, body: { model: "gpt-4o", previous_response_id: expect.stringMatching(/^resp_/) as unknown as string }, status: 200 },
+        { method: "GET", path: expect.stringMatching(/^\/openai\/responses\/resp_[^/]+$/) as unknown as string, host, status: 200 },
+      ]);
+      // The 200 of the follow-up shows it named the upstream's own id (the emulator knows no other);
+      // the router's id of the follow-up is longer, since it carries the deployment.
+      const upstreamId = result.upstream[2]!.path.split("/").at(-1)!;
+      expect(upstreamId).not.toBe((result.upstream[1]!.body as { previous_response_id: string }).previous_response_id);
+    },
+  },
+  "createRouter() > Config errors": {
+    kind: "script",
+    check(result) {
+      expect(result.stdout.split("\n")[0]).toBe("Invalid createRouter options (3 problems):");
+      // Found before any request.
+      expect(result.upstream).toEqual([]);
+    },
+  },
+  "createRouter() > Config errors (2)": { kind: "output" },
+  "createRouter() > num_retries without a router": {
+    kind: "script",
+    check(result) {
+      expect(result.stdout.trim()).toBe("completed 1");
+      expectUpstream(result, [{ method: "POST", path: "/openai/responses", host: RESOURCE, query: DATED, body: { model: "gpt-4o", input: "Hello" }, status: 200 }]);
+      // An SDK option: not in the request.
+      expect(result.upstream[0]!.body).not.toHaveProperty("num_retries");
+    },
+  },
+
   Transports: {
     kind: "script",
     check(result) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { RateLimitError } from "../errors/dheera-error.js";
-import { loggedErrorOf, loggingPayloadSchema, type LoggingPayload } from "./logging-payload.js";
+import { inBandFailure, loggedErrorOf, loggingPayloadSchema, type LoggingPayload } from "./logging-payload.js";
 
 const payload: LoggingPayload = {
   id: "0b7e2f5e-4c55-4b0e-9a4e-6f1b0b9f3c11",
@@ -49,5 +49,13 @@ describe("loggedErrorOf", () => {
 
   it("reports an abort as 499 request_aborted", () => {
     expect(loggedErrorOf(new DOMException("stop", "AbortError"))).toMatchObject({ status: 499, code: "request_aborted" });
+  });
+});
+
+describe("inBandFailure", () => {
+  it("logs a failure reported inside a 2xx answer as a 500 server_error with the upstream's code and message", () => {
+    const logged = inBandFailure({ code: "rate_limit_exceeded", message: "The response failed." });
+    expect(logged).toStrictEqual({ status: 500, type: "server_error", code: "rate_limit_exceeded", message: "The response failed." });
+    expect(loggingPayloadSchema.shape.error.parse(logged)).toStrictEqual(logged);
   });
 });

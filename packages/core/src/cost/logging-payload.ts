@@ -80,3 +80,12 @@ export function loggedErrorOf(err: unknown): LoggedError {
   const { status, body } = toOpenAIError(err);
   return { status, type: body.error.type, code: body.error.code, message: body.error.message };
 }
+
+/**
+ * A failure the upstream reported inside a 2xx answer (a Response with status "failed", a
+ * `response.failed` or `error` stream event): the answer is passed on as it is, and logged as a
+ * failure. The SDK and the proxy log it the same way.
+ */
+export function inBandFailure(failure: { code: string | null; message: string }): LoggedError {
+  return { status: 500, type: "server_error", code: failure.code, message: failure.message };
+}

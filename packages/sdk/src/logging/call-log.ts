@@ -2,6 +2,7 @@ import {
   PRICED_CALL_TYPES,
   costOf,
   loggedErrorOf,
+  type AttemptRecord,
   type CallType,
   type Deployment,
   type LoggedError,
@@ -9,7 +10,7 @@ import {
   type TokenUsage,
   type WireMeta,
 } from "@dheera/core";
-import type { CallMetadata } from "../call-metadata.js";
+import type { CallMetadata, RoutedMetadata } from "../call-metadata.js";
 import type { CallCallbacks } from "../call-options.js";
 import type { CallbackRegistry } from "./callback-registry.js";
 
@@ -45,11 +46,30 @@ export class CallLog {
   readonly #startedAt = Date.now();
   #deployment: Deployment | undefined;
   #finished = false;
+  /** Routed calls: every attempt so far (the payload's `attempts`); undefined on the plain path. */
+  #attempts: AttemptRecord[] | undefined;
+  #routed: RoutedMetadata | undefined;
 
   constructor(private readonly init: CallLogInit) {}
 
+  /** The deployment the call went to (a routed call: the one of its latest attempt). */
   resolved(deployment: Deployment): void {
     this.#deployment = deployment;
+  }
+
+  /** The call goes through a router: its payload lists the attempts, even none. */
+  routing(): void {
+    this.#attempts ??= [];
+  }
+
+  /** One attempt ended, as the router records it. */
+  attempted(record: AttemptRecord): void {
+    (this.#attempts ??= []).push(record);
+  }
+
+  /** The router's answer: where the call landed, after how many attempts. */
+  routed(info: RoutedMetadata): void {
+    this.#routed = info;
   }
 
   /** Metadata as known now (a stream's, before it ends). */
@@ -84,6 +104,7 @@ export class CallLog {
       cost,
       status: error ? "failure" : "success",
       error,
+      ...(this.#attempts ? { attempts: [...this.#attempts] } : {}),
       metadata: this.init.metadata,
     };
     this.init.registry.dispatch(payload, this.init.callbacks);
@@ -102,6 +123,7 @@ export class CallLog {
       upstreamRequestId: meta.upstreamRequestId,
       latencyMs,
       ...known,
+      ...this.#routed,
     };
   }
 }

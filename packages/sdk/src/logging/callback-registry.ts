@@ -58,6 +58,10 @@ export class CallbackRegistry {
 function freeze(payload: LoggingPayload): LoggingPayload {
   if (payload.usage) Object.freeze(payload.usage);
   if (payload.error) Object.freeze(payload.error);
+  if (payload.attempts) {
+    for (const record of payload.attempts) Object.freeze(record);
+    Object.freeze(payload.attempts);
+  }
   // The metadata object is the SDK's own shallow copy; the caller's nested values are left alone.
   Object.freeze(payload.metadata);
   return Object.freeze(payload);

@@ -1,5 +1,6 @@
 import {
   StreamAccounting,
+  inBandFailure,
   isAbortError,
   type CallType,
   type LoggedError,
@@ -10,7 +11,7 @@ import {
 import { attachMetadata } from "../call-metadata.js";
 import { parseSdkOptions, type ParsedSdkOptions } from "../call-options.js";
 import type { DeploymentResolver } from "../deployment-resolver.js";
-import { ResponseStream } from "../responses/response-stream.js";
+import { ResponseStream, type EventSource } from "../responses/response-stream.js";
 import { CallLog } from "./call-log.js";
 import type { CallbackRegistry } from "./callback-registry.js";
 
@@ -29,8 +30,9 @@ export function startCall(
   params: Record<string, unknown>,
   callType: CallType,
   stream: boolean,
+  /** The model as the payload names it, when it is not `params.model` (a router's stored-response calls). */
+  model: string = typeof params.model === "string" ? params.model : "",
 ): { log: CallLog; options: ParsedSdkOptions } {
-  const model = typeof params.model === "string" ? params.model : "";
   try {
     const options = parseSdkOptions(params);
     const log = new CallLog({ callType, model, stream, metadata: options.metadata, callbacks: options.callbacks, registry: context.registry });
@@ -62,8 +64,10 @@ export function finishCall<T extends object>(
 export function tapStream<E extends object>(
   log: CallLog,
   api: "responses" | "chat",
-  result: WireStreamResult<E>,
+  result: WireMeta & Pick<WireStreamResult<E>, "usage"> & { stream: EventSource<E> },
   signal: AbortSignal | undefined,
+  /** Told the stream's token count when it ends (a router's usage-based routing). */
+  onTokens?: (count: number) => void,
 ): ResponseStream<E> {
   const accounting = new StreamAccounting(api);
   const stream: ResponseStream<E> = new ResponseStream<E>(
@@ -73,9 +77,11 @@ export function tapStream<E extends object>(
       end: (error) => {
         // Stopping after the answer was complete (after response.completed, a finish_reason) is not a failure.
         const failed = error !== undefined && !(isAbortError(error) && accounting.finished);
+        const usage = accounting.usage ?? result.usage?.() ?? null;
+        if (usage && onTokens) onTokens(usage.total_tokens);
         const metadata = log.finish({
           meta: result,
-          usage: accounting.usage ?? result.usage?.() ?? null,
+          usage,
           responseId: accounting.responseId,
           firstTokenAt: accounting.firstTokenAt,
           ...(failed ? { error } : {}),
@@ -87,9 +93,4 @@ export function tapStream<E extends object>(
     signal,
   );
   return attachMetadata(stream, log.snapshot(result));
-}
-
-/** A failure the upstream reported inside a 200 answer (`response.failed`, status "failed"). */
-export function inBandFailure(failure: { code: string | null; message: string }): LoggedError {
-  return { status: 500, type: "server_error", code: failure.code, message: failure.message };
 }

@@ -1,4 +1,10 @@
-import { DheeraError, type ResponseStreamEvent, type WireStream } from "@dheera/core";
+import { DheeraError, type ResponseStreamEvent } from "@dheera/core";
+
+/** What a ResponseStream reads: a provider's WireStream, or one the router resumed after its first event. */
+export interface EventSource<E> extends AsyncIterable<E> {
+  /** Cancels the upstream request. */
+  abort(reason?: unknown): void;
+}
 
 /** Watches a stream on behalf of the SDK: sees every event delivered, and learns once how it ended. */
 export interface StreamTap<E> {
@@ -18,7 +24,7 @@ export class ResponseStream<E extends object = ResponseStreamEvent> implements A
   #ended = false;
 
   constructor(
-    private readonly wire: WireStream<E>,
+    private readonly wire: EventSource<E>,
     private readonly tap?: StreamTap<E>,
     private readonly signal?: AbortSignal,
   ) {}
@@ -57,17 +63,8 @@ export class ResponseStream<E extends object = ResponseStreamEvent> implements A
         const event = result.value;
         // Bytes already buffered must not outlive an abort: stop at the next event.
         if (this.signal?.aborted) return fail(this.signal.reason, true);
-        // openai-node throws on any payload with a truthy `error` object (the real, nested form).
-        const nested = (event as { error?: { message?: string; code?: string | null; type?: string | null; param?: string | null } }).error;
-        if (nested && typeof nested === "object") {
-          const error = new DheeraError(nested.message ?? "The upstream stream reported an error.", {
-            status: 500,
-            type: nested.type ?? "server_error",
-            code: nested.code ?? null,
-            param: nested.param ?? null,
-          });
-          return fail(error, true);
-        }
+        const error = streamErrorOf(event);
+        if (error) return fail(error, true);
         this.tap?.event(event);
         return { done: false, value: event };
       },
@@ -91,6 +88,21 @@ export class ResponseStream<E extends object = ResponseStreamEvent> implements A
     this.#ended = true;
     this.tap?.end(error);
   }
+}
+
+/**
+ * The error an event reports, if it is an error: openai-node throws on any payload with a truthy
+ * `error` object (the real, nested form), and so does the SDK.
+ */
+export function streamErrorOf(event: object): DheeraError | undefined {
+  const nested = (event as { error?: { message?: string; code?: string | null; type?: string | null; param?: string | null } }).error;
+  if (!nested || typeof nested !== "object") return undefined;
+  return new DheeraError(nested.message ?? "The upstream stream reported an error.", {
+    status: 500,
+    type: nested.type ?? "server_error",
+    code: nested.code ?? null,
+    param: nested.param ?? null,
+  });
 }
 
 function abortError(message: string): DOMException {
