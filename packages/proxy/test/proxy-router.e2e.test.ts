@@ -68,6 +68,8 @@ beforeAll(async () => {
     azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-2" }),
     azureModel("reasoner", "azure/o1-pro", left.url, { model_info_id: "left" }),
     azureModel("reasoner", "azure/o1-pro", right.url, { model_info_id: "right" }),
+    azureModel("mixed", "azure/gpt-4o", left.url, { model_info_id: "mixed-left" }),
+    azureModel("mixed", "azure/gpt-4o", right.url, { model_info_id: "mixed-right" }),
   ];
   const router = [
     "router_settings:",
@@ -286,5 +288,17 @@ describe("router: reasoning the client carries itself (store: false, as the Code
     // What reached Azure is its own content, without the proxy's mark.
     const last = creates(upstream).at(-1)!.body as { input: { encrypted_content?: string }[] };
     expect(last.input.filter((i) => i.encrypted_content).every((i) => i.encrypted_content!.startsWith("gAAAAA"))).toBe(true);
+  });
+});
+
+describe("router: a follow-up on another model_name", () => {
+  it("goes to that model's deployment on the resource that stores the previous response", async () => {
+    const first = await client.responses.create({ model: "reasoner", input: "remember the word 'lantern'" });
+    const holder = first.id && (await client.responses.retrieve(first.id).withResponse()).response.headers.get("x-dheera-deployment");
+    const resource = holder === "left" ? "mixed-left" : "mixed-right";
+    for (let i = 0; i < 4; i++) {
+      const { response } = await client.responses.create({ model: "mixed", input: "and now?", previous_response_id: first.id }).withResponse();
+      expect(response.headers.get("x-dheera-deployment")).toBe(resource);
+    }
   });
 });

@@ -46,4 +46,8 @@ describe("content parts", () => {
     expect(inputPartToChatPart({ type: "input_file", file_url: "https://x.test/a.pdf" }, (w) => warnings.push(w))).toBeNull();
     expect(warnings).toHaveLength(1);
   });
+
+  test("an image_url part whose image_url is null is the client's mistake (400), not a crash", () => {
+    expect(() => chatPartToInputPart({ type: "image_url", image_url: null } as never)).toThrow(expect.objectContaining({ status: 400, code: "invalid_type", param: "image_url" }));
+  });
 });

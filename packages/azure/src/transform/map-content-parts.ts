@@ -1,4 +1,4 @@
-import type { ChatContentPart, InputContentPart } from "@dheera/core";
+import { InvalidRequestError, type ChatContentPart, type InputContentPart } from "@dheera/core";
 import { type Loose, type Warn } from "./loose.js";
 
 /**
@@ -21,9 +21,15 @@ export function chatPartToInputPart(part: ChatContentPart): InputContentPart {
     case "text":
       return { type: "input_text", text: str(p.text) ?? "" };
     case "image_url": {
-      const image = p.image_url as Loose | string | undefined;
+      const image = p.image_url as Loose | string | null | undefined;
+      if (typeof image !== "string" && (typeof image !== "object" || image === null || Array.isArray(image))) {
+        throw new InvalidRequestError(`Invalid type for 'image_url': expected an object with a 'url', but got ${image === null ? "null" : Array.isArray(image) ? "an array" : typeof image} instead.`, {
+          param: "image_url",
+          code: "invalid_type",
+        });
+      }
       // Chat's detail is optional; Responses requires it in its type (the API defaults to auto).
-      const url = typeof image === "string" ? image : str(image?.url);
+      const url = typeof image === "string" ? image : str(image.url);
       const detail = typeof image === "object" ? str(image.detail) : undefined;
       return { type: "input_image", image_url: url ?? null, detail: (detail ?? "auto") as "auto" };
     }

@@ -81,6 +81,12 @@ export class DeploymentHealth {
     return { requests: this.#requests, tokens: this.#tokens };
   }
 
+  /** When this deployment's usage minute is over (usage-based routing counts per minute). */
+  windowEndsAt(now: number): number {
+    this.#roll(now);
+    return this.#windowStart + WINDOW_MS;
+  }
+
   started(now: number): void {
     this.#roll(now);
     this.inFlight++;

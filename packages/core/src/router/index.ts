@@ -8,3 +8,4 @@ export * from "./response-id.js";
 export * from "./router-settings.js";
 export * from "./router.js";
 export * from "./routing-strategies.js";
+export * from "./state-affinity.js";

@@ -109,6 +109,15 @@ describe("Router: retries", () => {
     expect(calls).toBe(2);
   });
 
+  it("counts retries per error class, so one class's retries do not use up another's", async () => {
+    const { router } = fakeRouter(deployments([["m", "a"]]), { retry_policy: { RateLimitErrorRetries: 5, InternalServerErrorRetries: 1 } });
+    const slow = () => new RateLimitError("slow", { headers: { "retry-after": "0" } });
+    // One 500 (its one retry) among 429s (five allowed): all retried.
+    const answers = [slow(), serverError(), slow(), slow()];
+    let calls = 0;
+    await expect(run(router, () => (calls < answers.length ? Promise.reject(answers[calls++]) : (calls++, "ok"))).done).resolves.toMatchObject({ value: "ok", attempts: 5 });
+  });
+
   it("never retries after the first byte reached the caller", async () => {
     const { router } = fakeRouter(deployments([["m", "a"], ["m", "b"]]));
     let calls = 0;
@@ -284,6 +293,14 @@ describe("Router: fallbacks", () => {
     await expect(run(router, (a) => (a.target.id === "a" ? Promise.reject(filtered) : a.target.id)).done).resolves.toMatchObject({ value: "s", fallbackModel: "safe", attempts: 2 });
   });
 
+  it("does not add the generic fallbacks after a context-length fallback chain: they may be smaller models", async () => {
+    const { router } = fakeRouter(list(), { fallbacks: [{ m: ["spare"] }], context_window_fallbacks: [{ m: ["big"] }] });
+    const tooLong = new InvalidRequestError("too long", { code: "context_length_exceeded" });
+    const seen: string[] = [];
+    await expect(run(router, (a) => (seen.push(a.target.id), Promise.reject(tooLong))).done).rejects.toBe(tooLong);
+    expect(seen).toEqual(["a", "g"]);
+  });
+
   it("answers a context-length error as it is when no context_window_fallbacks are set", async () => {
     const { router } = fakeRouter(list(), { fallbacks: [{ m: ["spare"] }] });
     const tooLong = new InvalidRequestError("too long", { code: "context_length_exceeded" });
@@ -292,6 +309,14 @@ describe("Router: fallbacks", () => {
 });
 
 describe("Router: strategies", () => {
+  it("simple-shuffle gives a deployment without a weight the weight 1", async () => {
+    let i = 0;
+    const { router } = fakeRouter(deployments([["m", "heavy", { weight: 3 }], ["m", "plain"]]), { routing_strategy: "simple-shuffle" }, () => ((i++ % 100) + 0.5) / 100);
+    const counts: Record<string, number> = {};
+    for (let n = 0; n < 400; n++) await run(router, (a) => ((counts[a.target.id] = (counts[a.target.id] ?? 0) + 1), "ok")).done;
+    expect(counts).toEqual({ heavy: 300, plain: 100 });
+  });
+
   it("simple-shuffle spreads by weight", async () => {
     let i = 0;
     const { router } = fakeRouter(deployments([["m", "heavy", { weight: 3 }], ["m", "light", { weight: 1 }]]), { routing_strategy: "simple-shuffle" }, () => ((i++ % 100) + 0.5) / 100);

@@ -171,7 +171,9 @@ export class Router {
       const candidates = request.pinned ? [request.pinned] : g[request.operation];
       if (candidates.length === 0) continue;
       const tried = new Set<RouterTarget>();
-      let retries = 0;
+      // Retries are counted per error class (retry_policy), waits for the backoff.
+      const used = new Map<string, number>();
+      let waits = 0;
       for (;;) {
         const target = request.pinned ?? this.#choose(g, candidates, tried, request.stream);
         if (target === undefined) {
@@ -186,22 +188,26 @@ export class Router {
         const { error, failure } = outcome;
         lastError = error;
         if (outcome.committed || failure.kind === "aborted" || failure.kind === "unknown") throw error;
+        const retryClass = failure.retryClass ?? failure.kind;
+        const retries = used.get(retryClass) ?? 0;
         if (failure.kind === "context_window" || failure.kind === "content_policy") {
           if (request.pinned) throw error;
-          const list = (failure.kind === "context_window" ? policy.contextWindowFallbacks : policy.contentPolicyFallbacks).get(modelName) ?? [];
           const allowed = failure.kind === "content_policy" ? (policy.retryPolicy.ContentPolicyViolationErrorRetries ?? 0) : 0;
           if (retries < allowed) {
-            retries++;
+            used.set(retryClass, retries + 1);
             continue;
           }
+          // Only the model's own list for this refusal: a generic fallback may be a smaller model.
+          const list = (failure.kind === "context_window" ? policy.contextWindowFallbacks : policy.contentPolicyFallbacks).get(modelName) ?? [];
           if (list.length === 0) throw error;
           for (const next of list) if (!chain.includes(next) && this.#groups.has(next)) chain.push(next);
+          genericFallbacks = true;
           break;
         }
         const allowed = failure.retryClass === null ? 0 : (policy.retryPolicy[failure.retryClass] ?? (failure.kind === "client" ? 0 : policy.numRetries));
         if (!failure.deploymentFault) {
           if (retries >= allowed) throw error;
-          retries++;
+          used.set(retryClass, retries + 1);
           continue;
         }
         tried.add(target);
@@ -215,12 +221,12 @@ export class Router {
             if (failure.retryAfterMs > policy.maxRetryWaitMs) break;
             wait = Math.max(wait, failure.retryAfterMs);
           } else {
-            wait = Math.max(wait, this.#backoff(retries + 1));
+            wait = Math.max(wait, this.#backoff(++waits));
           }
           tried.clear();
         }
         if (deadline !== undefined && this.#now() + wait >= deadline) throw error;
-        retries++;
+        used.set(retryClass, retries + 1);
         if (wait > 0) await this.#sleep(wait, request.signal);
       }
       // This model_name is exhausted: the requested model's fallbacks (else the defaults), once.
@@ -245,7 +251,7 @@ export class Router {
       const only = candidates[0]!;
       return only.health.admission(now) !== "no" && (!usage || withinLimits(only, now)) ? only : undefined;
     }
-    // "yes" beats "reluctantly"; then the lowest order wins.
+    // The lowest order wins; within it, "yes" beats "reluctantly".
     let pool: RouterTarget[] = [];
     let poolRank = -1;
     let poolOrder = Infinity;
@@ -255,11 +261,11 @@ export class Router {
       if (admission === "no" || (usage && !withinLimits(c, now))) continue;
       const rank = admission === "yes" ? 1 : 0;
       const order = c.routing.order;
-      if (rank > poolRank || (rank === poolRank && order < poolOrder)) {
+      if (order < poolOrder || (order === poolOrder && rank > poolRank)) {
         pool = [c];
         poolRank = rank;
         poolOrder = order;
-      } else if (rank === poolRank && order === poolOrder) {
+      } else if (order === poolOrder && rank === poolRank) {
         pool.push(c);
       }
     }
@@ -353,8 +359,9 @@ export class Router {
     const now = this.#now();
     const cooling = candidates.filter((c) => c.health.coolingDown(now));
     if (cooling.length === 0) {
-      // At their rpm/tpm (usage-based routing) or busy with a trial request after a cooldown.
-      const seconds = this.policy.strategy === "usage-based-routing" ? 60 - (Math.floor(now / 1000) % 60) : 1;
+      // At their rpm/tpm (usage-based routing: until the first one's minute is over) or busy with a trial request after a cooldown.
+      const freeAt = this.policy.strategy === "usage-based-routing" ? Math.min(...candidates.map((c) => c.health.windowEndsAt(now))) : now + 1000;
+      const seconds = Math.max(1, Math.ceil((freeAt - now) / 1000));
       return new DheeraError(`No deployment of model '${modelName}' can take a request now: every one is at its rate limit or recovering from failures. Try again in ${seconds} s.`, {
         status: 429,
         type: "rate_limit_error",
@@ -406,7 +413,9 @@ export function checkModelName(model: unknown): string {
 }
 
 export function modelNotFound(model: string): DheeraError {
-  return new InvalidRequestError(`Invalid model name passed in model=${model}. Call /v1/models to view available models.`, {
+  // A client's model may be huge: the answer quotes no more than a name's worth.
+  const shown = model.length > 200 ? `${model.slice(0, 200)}… (${model.length} characters)` : model;
+  return new InvalidRequestError(`Invalid model name passed in model=${shown}. Call /v1/models to view available models.`, {
     param: "model",
     code: "model_not_found",
   });

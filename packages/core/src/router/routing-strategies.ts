@@ -53,7 +53,10 @@ export function createPicker<C extends Candidate>(strategy: RoutingStrategy, ran
   }
 }
 
-/** Weighted by `weight`, else by `rpm`, else by `tpm`, else evenly. */
+/**
+ * Weighted by `weight` (1 where a deployment has none), else by `rpm`, else by `tpm` (the
+ * others' average where one has none), else evenly.
+ */
 function weightedRandom<C extends Candidate>(candidates: readonly C[], random: () => number): C {
   const key = candidates.some((c) => c.routing.weight !== undefined)
     ? "weight"
@@ -63,12 +66,22 @@ function weightedRandom<C extends Candidate>(candidates: readonly C[], random: (
         ? "tpm"
         : undefined;
   if (key === undefined) return candidates[Math.floor(random() * candidates.length)]!;
+  let known = 0;
+  let count = 0;
+  for (const c of candidates) {
+    const v = c.routing[key];
+    if (v !== undefined) {
+      known += v;
+      count++;
+    }
+  }
+  const fallback = key === "weight" ? 1 : known / count;
+  const weightOf = (c: C) => c.routing[key] ?? fallback;
   let total = 0;
-  for (const c of candidates) total += c.routing[key] ?? 0;
-  if (total <= 0) return candidates[Math.floor(random() * candidates.length)]!;
+  for (const c of candidates) total += weightOf(c);
   let r = random() * total;
   for (const c of candidates) {
-    r -= c.routing[key] ?? 0;
+    r -= weightOf(c);
     if (r < 0) return c;
   }
   return candidates[candidates.length - 1]!;

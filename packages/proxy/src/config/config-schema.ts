@@ -14,6 +14,16 @@ export const generalSettingsSchema = z.strictObject({
   master_key: z.string().min(1).optional(),
   /** Largest accepted request body, in MB (default 10). */
   max_request_body_size_mb: z.number().positive().max(1024).optional(),
+  /** Arrays and objects in a request body nested deeper than this are refused with 400 (default 128). */
+  max_request_json_depth: z.number().int().min(8).max(10_000).optional(),
+  /** Seconds a client has to send a request's headers (default 30); then 408. */
+  request_header_timeout_seconds: z.number().positive().max(3600).optional(),
+  /** Seconds a client has to send a whole request, headers and body (default 60); then 408. */
+  request_body_timeout_seconds: z.number().positive().max(3600).optional(),
+  /** Seconds an idle keep-alive connection is kept open (default 5). */
+  keep_alive_timeout_seconds: z.number().positive().max(3600).optional(),
+  /** Connections open at once; more are refused (default 16384). */
+  max_connections: z.number().int().min(1).max(1_000_000).optional(),
   /** How long SIGTERM waits for in-flight requests and streams, in seconds (default 10). */
   graceful_shutdown_timeout_seconds: z.number().nonnegative().max(3600).optional(),
   /**
@@ -36,6 +46,16 @@ export const generalSettingsSchema = z.strictObject({
    */
   disable_spend_logs: z.boolean().optional(),
 }).check((ctx) => {
+  const headers = ctx.value.request_header_timeout_seconds ?? 30;
+  const whole = ctx.value.request_body_timeout_seconds ?? 60;
+  if (headers > whole) {
+    ctx.issues.push({
+      code: "custom",
+      path: [ctx.value.request_header_timeout_seconds !== undefined ? "request_header_timeout_seconds" : "request_body_timeout_seconds"],
+      message: `request_header_timeout_seconds (${headers}) cannot be longer than request_body_timeout_seconds (${whole}), which counts the headers too`,
+      input: ctx.value,
+    });
+  }
   if (ctx.value.spend_db_path !== undefined && ctx.value.database_url !== undefined) {
     ctx.issues.push({
       code: "custom",

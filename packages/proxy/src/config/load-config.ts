@@ -33,11 +33,11 @@ export function parseConfigText(text: string, file: string | undefined, env: Env
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e): ConfigIssue => ({
-      path: [],
-      message: `invalid YAML: ${e.message.split("\n")[0]}`,
-      line: lines.linePos(e.pos[0]).line,
-    }));
+    const issues = doc.errors.map((e): ConfigIssue => {
+      const at = lines.linePos(e.pos[0]);
+      const message = e.code === "DUPLICATE_KEY" ? duplicateKeyMessage(text, e.pos[0], at) : `invalid YAML: ${e.message.split("\n")[0]}`;
+      return { path: [], message, line: at.line };
+    });
     throw new ConfigError(issues, file);
   }
   const locator = yamlLocator(doc, lines);
@@ -72,4 +72,25 @@ function unknownFallbacks(config: ProxyConfig): ConfigIssue[] {
   return fallbackReferences(config.router_settings).flatMap(({ path, model }) =>
     names.has(model) ? [] : [{ path: ["router_settings", ...path], message: `"${model}" is not a model_name in model_list (they are: ${listed})` }],
   );
+}
+
+/**
+ * `api_key` given twice in one map: names the key and the line it first appeared on (found by
+ * walking up the lines at the same indentation, within the same block).
+ */
+function duplicateKeyMessage(text: string, offset: number, at: { line: number; col: number }): string {
+  const key = /^("[^"]*"|'[^']*'|[^:\n]+?)\s*:/.exec(text.slice(offset))?.[1]?.trim();
+  if (key === undefined) return "invalid YAML: a key appears twice in the same map";
+  const all = text.split(/\r?\n/);
+  const indent = at.col - 1;
+  for (let i = at.line - 2; i >= 0; i--) {
+    const line = all[i]!;
+    if (line.trim() === "" || line.trimStart().startsWith("#")) continue;
+    const own = line.length - line.trimStart().length;
+    const content = line.trimStart().replace(/^-\s+/, "");
+    const column = line.length - content.length;
+    if (column === indent && content.startsWith(`${key}:`)) return `duplicate key "${key}" (first given on line ${i + 1})`;
+    if (own < indent && column !== indent) break;
+  }
+  return `duplicate key "${key}"`;
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { InvalidRequestError, toOpenAIError } from "@dheera/core";
+import { jsonDepthExceeds } from "./json-depth.js";
 
 /** JSON out, with the content type the openai client needs to parse it. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
@@ -25,8 +26,14 @@ export class PayloadTooLargeError extends InvalidRequestError {
   }
 }
 
-/** Reads at most `limit` bytes, else 413 (the rest is discarded so the client can read the answer). */
-export async function readJsonBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<unknown> {
+/** Arrays and objects nested deeper than this are refused (general_settings.max_request_json_depth). */
+export const DEFAULT_MAX_JSON_DEPTH = 128;
+
+/**
+ * Reads at most `limit` bytes, else 413 (the rest is discarded so the client can read the
+ * answer); JSON nested deeper than `maxDepth` is a 400 before anything parses it.
+ */
+export async function readJsonBody(req: IncomingMessage, res: ServerResponse, limit: number, maxDepth = DEFAULT_MAX_JSON_DEPTH): Promise<unknown> {
   const declared = Number(req.headers["content-length"]);
   if (Number.isFinite(declared) && declared > limit) {
     discard(req, res, limit);
@@ -70,7 +77,11 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
     req.on("error", onError);
     req.on("close", onClose);
   });
-  const text = Buffer.concat(chunks, size).toString("utf8");
+  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  if (jsonDepthExceeds(bytes, maxDepth)) {
+    throw new InvalidRequestError(`The request body nests arrays and objects more than ${maxDepth} levels deep.`, { code: "json_too_deep" });
+  }
+  const text = bytes.toString("utf8");
   if (text.trim() === "") {
     throw new InvalidRequestError("We could not parse the JSON body of your request: the body is empty.", { code: "invalid_json" });
   }

@@ -7,6 +7,8 @@ import type { LoggedError, TokenUsage } from "@dheera/core";
 export interface RequestLogFields {
   model_name?: string;
   deployment?: string;
+  /** The deployment's id (`model_info.id`, else its hash): what `x-dheera-deployment` and the attempts say. */
+  deployment_id?: string;
   stream?: boolean;
   usage?: TokenUsage | null;
   /** USD; null when the usage or the deployment's price is unknown. Model calls only. */

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
-import { DheeraError, NotFoundError, isAbortError, loggedErrorOf } from "@dheera/core";
+import { DheeraError, InvalidRequestError, NotFoundError, isAbortError, loggedErrorOf } from "@dheera/core";
 import { sendError } from "./http-io.js";
 import { createRequestContext, type RequestContext } from "./request-context.js";
 import type { RouteTable } from "./route-table.js";
@@ -84,6 +84,10 @@ export function createRequestHandler(s: HttpServices, table: RouteTable, inFligh
 
 async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse) {
   try {
+    // HTTP/1.1 requires it (Node's own check answers a bare 400; this one, the OpenAI shape).
+    if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
+      throw new InvalidRequestError("Missing Host header: HTTP/1.1 requests must send one.", { code: "bad_http_request" });
+    }
     const match = table.match(ctx.method, ctx.path);
     if (match.kind === "not_found") {
       throw new NotFoundError(`Unknown route: ${ctx.method} ${ctx.path}`, { code: "unknown_route" });

@@ -33,6 +33,7 @@ export function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall, call:
       const { target, modelName } = attempt;
       call.target = target;
       ctx.log.deployment = deploymentLabel(target);
+      ctx.log.deployment_id = target.id;
       // The chain only moves forward: once a fallback is tried, every later attempt is one too.
       const fallback = call.modelName !== "" && modelName !== call.modelName ? modelName : null;
       call.fallbackModel = fallback;

@@ -17,7 +17,7 @@ export async function readCallRequest<S extends z.ZodType>(
   schema: S,
 ): Promise<{ call: CallRecord; request: z.output<S> }> {
   const call = beginCall(s, ctx, req, type);
-  const body = await readJsonBody(req, res, s.bodyLimitBytes);
+  const body = await readJsonBody(req, res, s.bodyLimitBytes, s.maxJsonDepth);
   const model = (body as { model?: unknown } | null)?.model;
   if (typeof model === "string") ctx.log.model_name = call.modelName = model;
   call.stream = (body as { stream?: unknown } | null)?.stream === true;

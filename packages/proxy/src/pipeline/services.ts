@@ -16,6 +16,7 @@ export interface ProxyServices {
   readonly redactText: (text: string) => string;
   readonly detailedDebug: boolean;
   readonly bodyLimitBytes: number;
+  readonly maxJsonDepth: number;
   /** Unix seconds of start-up, the `created` of /v1/models entries. */
   readonly startedAt: number;
   /** True once SIGTERM started the drain (readiness answers 503). */

@@ -1,4 +1,4 @@
-import type { LoggedError, StreamAccounting, WireStreamResult } from "@dheera/core";
+import { inBandFailure, type LoggedError, type StreamAccounting, type WireStreamResult } from "@dheera/core";
 import type { PipeResult } from "./streaming/pipe-sse.js";
 import type { CallRecord } from "./call-record.js";
 
@@ -29,9 +29,4 @@ function failureOf(piped: PipeResult, accounting: StreamAccounting): LoggedError
   }
   if (accounting.failure) return inBandFailure(accounting.failure);
   return null;
-}
-
-/** A failure the upstream reported inside a 200 answer (`response.failed`, an error event), as the SDK logs it. */
-export function inBandFailure(failure: { code: string | null; message: string }): LoggedError {
-  return { status: 500, type: "server_error", code: failure.code, message: failure.message };
 }

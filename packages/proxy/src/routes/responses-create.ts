@@ -1,17 +1,18 @@
 import {
+  DheeraError,
+  InvalidRequestError,
   encryptedContentMark,
+  inBandFailure,
   markEncryptedContent,
   markEncryptedContentText,
   normalizeUsage,
   responsesCreateRequestSchema,
   rewriteRawResponseIds,
   rewriteResponseIds,
-  takeEncryptedContentMarks,
+  pinToState,
   wantsEncryptedReasoning,
-  type RouterTarget,
 } from "@dheera/core";
 import { costHeader } from "../pipeline/call-record.js";
-import { inBandFailure } from "../pipeline/stream-outcome.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
@@ -33,22 +34,12 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     const { call, request } = await readCallRequest(s, route, "responses", responsesCreateRequestSchema);
     ctx.log.stream = request.stream === true;
 
-    // A follow-up goes where its previous response lives; the upstream sees its own id.
-    let pinned: RouterTarget | undefined;
-    if (typeof request.previous_response_id === "string") {
-      const decoded = s.router.decodeResponseId(request.previous_response_id);
-      if (decoded) {
-        request.previous_response_id = decoded.upstreamId;
-        if (decoded.target.modelName === request.model && decoded.target.deployment.responses) pinned = decoded.target;
-      }
-    }
+    // A follow-up, or a replay of encrypted reasoning, goes where its state lives; the upstream
+    // sees its own ids and content.
+    const { pinned, foreignPrevious } = pinToState(s.router, request);
+    // Not ours, and not shaped like an upstream's: nothing anyone stores; never sent on.
+    if (foreignPrevious !== undefined && !UPSTREAM_ID.test(foreignPrevious)) throw previousNotFound(foreignPrevious);
     const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
-    // Reasoning the client carries itself (store: false) can only be read where it was made.
-    const issuer = takeEncryptedContentMarks(request.input);
-    if (pinned === undefined && issuer !== undefined) {
-      const target = s.router.byId(issuer);
-      if (target && target.modelName === request.model && target.deployment.responses) pinned = target;
-    }
     const markContent = wantsEncryptedReasoning(request.include) && typeof request.model === "string" && s.router.group(request.model).length > 1;
 
     if (request.stream === true) {
@@ -109,4 +100,12 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(rewriteResponseIds(upstream, encode)) }, "response body");
     sendJson(res, 200, body, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
   };
+}
+
+/** What an upstream's own response id looks like (`resp_` and letters, digits, `_` or `-`). */
+const UPSTREAM_ID = /^resp_[A-Za-z0-9_-]{1,256}$/;
+
+function previousNotFound(id: string): DheeraError {
+  const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
+  return new InvalidRequestError(`Previous response with id '${shown}' not found.`, { param: "previous_response_id", code: "previous_response_not_found" });
 }

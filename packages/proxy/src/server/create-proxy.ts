@@ -11,7 +11,8 @@ import { collectSecrets, createRedactor } from "../logging/redact.js";
 import { resolveDeployments } from "../config/resolve-deployments.js";
 import { proxyRoutes } from "../routes/route-list.js";
 import { VERSION } from "../version.js";
-import { answerClientError } from "../http/client-error.js";
+import { answerClientError, answerExpectationFailed } from "../http/client-error.js";
+import { DEFAULT_MAX_JSON_DEPTH } from "../http/http-io.js";
 import { createInFlight, createRequestHandler } from "../http/request-handler.js";
 import { createRouteTable } from "../http/route-table.js";
 import type { ProxyServices } from "../pipeline/services.js";
@@ -88,14 +89,29 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     redactText: (text) => redact(text) as string,
     detailedDebug,
     bodyLimitBytes: Math.round((general.max_request_body_size_mb ?? 10) * MB),
+    maxJsonDepth: general.max_request_json_depth ?? DEFAULT_MAX_JSON_DEPTH,
     startedAt: Math.floor(Date.now() / 1000),
     isDraining: () => draining,
   };
 
   const inFlight = createInFlight();
   const handler = createRequestHandler(services, createRouteTable(proxyRoutes(services, VERSION)), inFlight);
-  const server = createServer(handler);
+  const server = createServer(
+    {
+      // Timeouts are checked this often (Node's default, 30 s, would let a slow client hold a
+      // connection up to 30 s past its limit).
+      connectionsCheckingInterval: 1000,
+      headersTimeout: (general.request_header_timeout_seconds ?? 30) * 1000,
+      requestTimeout: (general.request_body_timeout_seconds ?? 60) * 1000,
+      keepAliveTimeout: (general.keep_alive_timeout_seconds ?? 5) * 1000,
+      // A request without Host is answered by the handler, in the OpenAI shape, not by Node's bare 400.
+      requireHostHeader: false,
+    },
+    handler,
+  );
+  server.maxConnections = general.max_connections ?? 16_384;
   server.on("clientError", answerClientError);
+  server.on("checkExpectation", answerExpectationFailed);
   const defaultGraceMs = (general.graceful_shutdown_timeout_seconds ?? 10) * 1000;
   let closing: Promise<void> | undefined;
 

@@ -6,6 +6,7 @@ import {
   responsesCreateRequestSchema,
   wantsEncryptedReasoning,
   type ChatCompletion,
+  pinToState,
 } from "@dheera/core";
 import { SDK_ONLY_KEYS, type SdkCallOptions } from "../call-options.js";
 import { runCompletion, type ChatCompletionStream } from "../completion/completion.js";
@@ -15,7 +16,7 @@ import type { ResponseStream } from "../responses/response-stream.js";
 import { runResponses, type DheeraResponse, type StreamEvent } from "../responses/responses.js";
 import { QUERY_KEYS, STORED_OPERATIONS, checkResponseId, runStored, storedQuery, type StoredOperation } from "../responses/stored-responses.js";
 import { resolveRouterConfig, type CreateRouterOptions, type RouterEnvironment } from "./router-config.js";
-import { pinnedTarget, routedBody } from "./router-params.js";
+import { routedBody } from "./router-params.js";
 
 /** The SDK options a router call takes: its deployments' settings, retries and prices come from the config. */
 export type RouterCallOptions = Omit<SdkCallOptions, "num_retries" | "model_info">;
@@ -54,7 +55,7 @@ export async function createRouter(context: RouterContext, options: CreateRouter
     const { log } = startCall(calls, params, "responses", stream);
     try {
       const request = parseWireRequest(responsesCreateRequestSchema, routedBody(params, settingKeys));
-      const pinned = pinnedTarget(router, request);
+      const { pinned } = pinToState(router, request);
       // Marked only where another deployment could get the replay.
       const markEncryptedContent = wantsEncryptedReasoning(request.include) && router.group(request.model).length > 1;
       const route = routerRoute(router, request.model, params.signal, { routableIds: true });

@@ -1,4 +1,4 @@
-import { ConfigurationError, takeEncryptedContentMarks, type RouterTarget, type ResponsesCreateRequest, type Router } from "@dheera/core";
+import { ConfigurationError } from "@dheera/core";
 import { SDK_ONLY_KEYS } from "../call-options.js";
 import { WIRE_KEYS } from "../deployment-resolver.js";
 import { misspeltSetting } from "../misspelt-setting.js";
@@ -28,26 +28,4 @@ export function routedBody(params: Record<string, unknown>, settingKeys: readonl
     body[key] = value;
   }
   return body;
-}
-
-/**
- * Where a Responses request's state lives, as in the proxy: a `previous_response_id` this router
- * issued is sent upstream as the upstream's own id, and encrypted reasoning the caller replays
- * (`store: false`) loses the router's mark; either pins the call to the deployment that holds the
- * state, when it serves the requested model_name. Rewrites the request (a parsed copy: the
- * caller's objects are not touched).
- */
-export function pinnedTarget(router: Router, request: ResponsesCreateRequest): RouterTarget | undefined {
-  const serves = (target: RouterTarget | undefined) => (target && target.modelName === request.model && target.deployment.responses ? target : undefined);
-  let pinned: RouterTarget | undefined;
-  if (typeof request.previous_response_id === "string") {
-    const decoded = router.decodeResponseId(request.previous_response_id);
-    if (decoded) {
-      request.previous_response_id = decoded.upstreamId;
-      pinned = serves(decoded.target);
-    }
-  }
-  const issuer = takeEncryptedContentMarks(request.input);
-  if (pinned === undefined && issuer !== undefined) pinned = serves(router.byId(issuer));
-  return pinned;
 }
