@@ -126,3 +126,33 @@ describe("config", () => {
     expect(p.stderr()).toContain(`${file}:6: duplicate key "api_key" (first given on line 5)`);
   });
 });
+
+describe("parameters the chat bridge cannot carry", () => {
+  const messages = [{ role: "user", content: "hi" }];
+  it("refuses them with a 400 naming the parameter, and sends nothing upstream", async () => {
+    const before = emu.emulator.requests.length;
+    const res = await postJson(`${proxy.url}/v1/chat/completions`, { model: "bridge", messages, stop: ["\n"], seed: 7 }, auth);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "unsupported_parameter", param: "stop", type: "invalid_request_error" } });
+    expect(emu.emulator.requests.length).toBe(before);
+  });
+
+  it("drops them under drop_params, says which in x-dheera-dropped-params, JSON and streamed", async () => {
+    const json = await postJson(`${proxy.url}/v1/chat/completions`, { model: "bridge", messages, stop: ["\n"], seed: 7, drop_params: true }, auth);
+    expect(json.status).toBe(200);
+    expect(json.headers.get("x-dheera-dropped-params")).toBe("stop, seed");
+    const sent = emu.emulator.requests.at(-1)!.body as Record<string, unknown>;
+    expect(sent).not.toHaveProperty("stop");
+    expect(sent).not.toHaveProperty("drop_params");
+    const stream = await postJson(`${proxy.url}/v1/chat/completions`, { model: "bridge", messages, n: 2, stream: true, drop_params: true }, auth);
+    expect(stream.headers.get("x-dheera-dropped-params")).toBe("n");
+    expect(await stream.text()).toContain("data: [DONE]");
+  });
+
+  it("never sends drop_params to a native deployment, which would refuse an unknown parameter", async () => {
+    const res = await postJson(`${proxy.url}/v1/chat/completions`, { model: "gpt-4o", messages, stop: ["\n"], drop_params: true }, auth);
+    expect(res.status).toBe(200);
+    expect(emu.emulator.requests.at(-1)!.body).not.toHaveProperty("drop_params");
+    expect(res.headers.get("x-dheera-dropped-params")).toBeNull();
+  });
+});

@@ -204,3 +204,31 @@ async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, ms
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+describe("under load, with upstreams that break inside events", () => {
+  it("writes 0 data lines that are not JSON across hundreds of concurrent streams, on every route", async () => {
+    const endings: Ending[] = ["clean", "reset_inside", "clean", "reset_between", "clean", "error"];
+    let next = 0;
+    let streams = 0;
+    const broken: string[] = [];
+    await Promise.all(
+      Array.from({ length: 32 }, async () => {
+        while (next < 360) {
+          const i = next++;
+          const { text } = await streamOf(ROUTES[i % 3]!, endings[i % endings.length]!);
+          streams++;
+          for (const e of parseSse(text)) {
+            if (e.data === "[DONE]") continue;
+            try {
+              JSON.parse(e.data);
+            } catch {
+              broken.push(e.data);
+            }
+          }
+        }
+      }),
+    );
+    expect(streams).toBe(360);
+    expect(broken).toEqual([]);
+  });
+});

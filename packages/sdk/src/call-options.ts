@@ -24,9 +24,14 @@ export interface SdkCallOptions {
    * worth another attempt, the upstream's retry-after, a jittered backoff otherwise.
    */
   num_retries?: number;
+  /**
+   * LiteLLM's `drop_params`: a parameter the deployment cannot carry (on a bridged
+   * `azure/responses/...` model: `stop`, `seed`, `n`, ...) is dropped instead of refused with a 400.
+   */
+  drop_params?: boolean;
 }
 
-export const SDK_ONLY_KEYS = ["signal", "callbacks", "dheera_metadata", "model_info", "num_retries"] as const;
+export const SDK_ONLY_KEYS = ["signal", "callbacks", "dheera_metadata", "model_info", "num_retries", "drop_params"] as const;
 
 export interface ParsedSdkOptions {
   callbacks: CallCallbacks | undefined;
@@ -34,6 +39,7 @@ export interface ParsedSdkOptions {
   modelInfo: ModelInfo | undefined;
   /** Absent or 0: the call is made once, on the plain path. */
   numRetries: number;
+  dropParams: boolean;
 }
 
 /** The same bounds as `router_settings.num_retries`. */
@@ -64,7 +70,14 @@ export function parseSdkOptions(params: Record<string, unknown>): ParsedSdkOptio
   if (numRetries !== undefined && !(Number.isInteger(numRetries) && (numRetries as number) >= 0 && (numRetries as number) <= MAX_RETRIES)) {
     invalid("num_retries", `expected an integer from 0 to ${MAX_RETRIES}`);
   }
-  return { callbacks, metadata: { ...(metadata as Record<string, unknown> | undefined) }, modelInfo, numRetries: (numRetries as number | undefined) ?? 0 };
+  if (params.drop_params !== undefined && typeof params.drop_params !== "boolean") invalid("drop_params", "expected a boolean");
+  return {
+    callbacks,
+    metadata: { ...(metadata as Record<string, unknown> | undefined) },
+    modelInfo,
+    numRetries: (numRetries as number | undefined) ?? 0,
+    dropParams: params.drop_params === true,
+  };
 }
 
 /** Validates `{ onSuccess?, onFailure? }` (per call, or given to `addCallback`). */

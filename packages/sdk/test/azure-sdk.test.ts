@@ -141,6 +141,16 @@ describe("completion()", () => {
     expect(sent.tools[0]).toMatchObject({ type: "function", name: "get_weather" });
   });
 
+  it("refuses a parameter the bridge cannot carry, and drops it with drop_params", async () => {
+    const call = { model: "azure/responses/my-custom-o1-pro", messages: [{ role: "user", content: "Hello world" }], stop: ["\n"], api_key: KEY, api_base: API_BASE, api_version: "2025-03-01-preview" };
+    await expect(dheera.completion(call)).rejects.toMatchObject({ status: 400, code: "unsupported_parameter", param: "stop" });
+    const response = await dheera.completion({ ...call, drop_params: true });
+    expect(response.object).toBe("chat.completion");
+    const sent = emulator.requests.at(-1)!.body as Record<string, unknown>;
+    expect(sent).not.toHaveProperty("stop");
+    expect(sent).not.toHaveProperty("drop_params");
+  });
+
   it("streams chat chunks natively from a chat deployment", async () => {
     const stream = await dheera.completion({ model: "azure/gpt-4o", messages: [{ role: "user", content: "Hello world" }], stream: true, api_key: KEY, api_base: API_BASE, api_version: "2024-10-21" });
     let text = "";

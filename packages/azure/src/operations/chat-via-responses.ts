@@ -2,6 +2,7 @@ import {
   StreamAccounting,
   chatSseFraming,
   normalizeUsage,
+  type CallOptions,
   type ResponseStreamEvent,
   type ChatOperations,
   type ResponsesOperations,
@@ -15,21 +16,25 @@ import { responsesToChatChunksStep } from "../transform/responses-stream-to-chat
  * the request is transformed down, the answer and the stream events transformed back up.
  */
 export function chatViaResponses(responses: ResponsesOperations, warn?: (message: string) => void): ChatOperations {
-  const context = (model: string, includeUsage?: boolean): TransformContext => ({
+  /** The transform's context; `dropped` collects what `drop_params` dropped, for the answer. */
+  const context = (model: string, options: CallOptions | undefined, dropped: string[], includeUsage?: boolean): TransformContext => ({
     model,
     ...(includeUsage ? { includeUsage } : {}),
     ...(warn ? { warn } : {}),
+    ...(options?.dropParams ? { dropParams: true, dropped: (param: string) => dropped.push(param) } : {}),
   });
 
   return {
     async create(request, options) {
-      const ctx = context(request.model);
+      const dropped: string[] = [];
+      const ctx = context(request.model, options, dropped);
       const result = await responses.create(chatOverResponses.request(request, ctx), options);
-      return { ...result, body: chatOverResponses.response(result.body, ctx) };
+      return { ...result, body: chatOverResponses.response(result.body, ctx), ...(dropped.length > 0 ? { droppedParams: dropped } : {}) };
     },
 
     async stream(request, options) {
-      const ctx = context(request.model, request.stream_options?.include_usage === true);
+      const dropped: string[] = [];
+      const ctx = context(request.model, options, dropped, request.stream_options?.include_usage === true);
       const upstream = await responses.stream({ ...chatOverResponses.request(request, ctx), stream: true }, options);
       // Accounted here, once, as the events are built: the chunks the client gets (id, first
       // token, finish) plus what only the upstream shows (usage without include_usage, a failure
@@ -52,7 +57,13 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
           return transform.done;
         },
       };
-      return { ...upstream, stream: upstream.stream.through(step, chatSseFraming), usage: () => accounting.usage, accounting };
+      return {
+        ...upstream,
+        stream: upstream.stream.through(step, chatSseFraming),
+        usage: () => accounting.usage,
+        accounting,
+        ...(dropped.length > 0 ? { droppedParams: dropped } : {}),
+      };
     },
   };
 }

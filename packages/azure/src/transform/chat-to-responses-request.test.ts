@@ -2,13 +2,14 @@ import type { ChatCompletionRequest } from "@dheera/core";
 import { describe, expect, test } from "vitest";
 import { chatToResponsesRequest } from "./chat-to-responses-request.js";
 
-function convert(request: Partial<ChatCompletionRequest> & Record<string, unknown>) {
+function convert(request: Partial<ChatCompletionRequest> & Record<string, unknown>, options: { dropParams?: boolean } = {}) {
   const warnings: string[] = [];
+  const dropped: string[] = [];
   const out = chatToResponsesRequest(
     { model: "dep1", messages: [{ role: "user", content: "hi" }], ...request } as ChatCompletionRequest,
-    { model: "dep1", warn: (m) => warnings.push(m) },
+    { model: "dep1", warn: (m) => warnings.push(m), ...(options.dropParams ? { dropParams: true, dropped: (p: string) => dropped.push(p) } : {}) },
   ) as Record<string, unknown>;
-  return { out, warnings };
+  return { out, warnings, dropped };
 }
 
 describe("chatToResponsesRequest: messages", () => {
@@ -314,9 +315,11 @@ describe("chatToResponsesRequest: parameters", () => {
     ["prediction", { type: "content", content: "x" }],
     ["web_search_options", {}],
     ["background", true],
-  ])("unsupported %s is dropped with a warning naming it", (key, value) => {
-    const { out, warnings } = convert({ [key]: value });
+  ])("unsupported %s is refused with a 400 naming it, or dropped and reported under drop_params", (key, value) => {
+    expect(() => convert({ [key]: value })).toThrow(expect.objectContaining({ status: 400, param: key, code: "unsupported_parameter" }));
+    const { out, warnings, dropped } = convert({ [key]: value }, { dropParams: true });
     expect(out).not.toHaveProperty(key);
+    expect(dropped).toEqual([key]);
     expect(warnings).toEqual([expect.stringContaining(`"${key}"`)]);
   });
 

@@ -1,3 +1,4 @@
+import { InvalidRequestError } from "@dheera/core";
 import type {
   ChatCompletionRequest,
   ChatContentPart,
@@ -20,7 +21,7 @@ import { isObject, isSet, type Loose, type Warn } from "./loose.js";
 /**
  * Chat Completions request -> Responses request (serving chat clients from a Responses
  * upstream). Every Chat parameter is mapped, passed through under its shared name, or dropped
- * with a warning naming it; nothing disappears silently. Unknown top-level fields pass through.
+ * (under `drop_params`, else refused with a 400 naming it); nothing disappears silently. Unknown top-level fields pass through.
  */
 
 const MIN_OUTPUT_TOKENS = 16;
@@ -72,7 +73,15 @@ export function chatToResponsesRequest(request: ChatCompletionRequest, context: 
     if (MAPPED.has(key)) continue;
     const asksForSomething = UNSUPPORTED[key];
     if (asksForSomething) {
-      if (asksForSomething(value)) warn(`Parameter "${key}" is not supported by the Responses API and was dropped`);
+      if (!asksForSomething(value)) continue;
+      if (!context.dropParams) {
+        throw new InvalidRequestError(
+          `Unsupported parameter: '${key}' is not supported for model ${context.model}, which is served through the Responses API. Remove it, or send drop_params: true to have it dropped.`,
+          { param: key, code: "unsupported_parameter" },
+        );
+      }
+      context.dropped?.(key);
+      warn(`Parameter "${key}" is not supported by the Responses API and was dropped`);
       continue;
     }
     // model, stream, temperature, top_p, metadata, store, user, safety_identifier,

@@ -15,6 +15,11 @@ export interface CallOptions {
   headers?: Record<string, string>;
   /** Overrides the deployment's timeout for this call, ms. */
   timeoutMs?: number;
+  /**
+   * LiteLLM's `drop_params`: request parameters the upstream cannot carry (through a transform)
+   * are dropped and listed in the answer's `droppedParams`, instead of refused with a 400.
+   */
+  dropParams?: boolean;
 }
 
 /** What every operation answers besides its body. */
@@ -24,6 +29,8 @@ export interface WireMeta {
   headers: Record<string, string>;
   /** The upstream's request id, when it sent one. */
   upstreamRequestId?: string;
+  /** Request parameters dropped under `CallOptions.dropParams`, when there were any. */
+  droppedParams?: string[];
 }
 
 export interface WireResult<T> extends WireMeta {

@@ -9,6 +9,13 @@ export interface TransformContext {
   /** For streams: whether the client asked for usage in the final chunk. */
   includeUsage?: boolean;
   warn?: (message: string) => void;
+  /**
+   * LiteLLM's `drop_params`: a parameter the target format cannot carry is dropped (and reported
+   * to `dropped`) instead of refused with a 400 naming it.
+   */
+  dropParams?: boolean;
+  /** Told each parameter dropped under `dropParams`, so the host can say so in its answer. */
+  dropped?: (param: string) => void;
 }
 
 export interface Transform<InReq, OutReq, UpRes, DownRes, UpEvent, DownEvent> {

@@ -105,6 +105,12 @@ export const callbackSchema = z.discriminatedUnion("type", [stdoutCallbackSchema
 export const dheeraAiSettingsSchema = z.strictObject({
   /** Same as the `--detailed_debug` flag. */
   detailed_debug: z.boolean().optional(),
+  /**
+   * LiteLLM's `drop_params`: a parameter a deployment cannot carry (a chat parameter with no
+   * Responses equivalent, on a bridged model) is dropped and named in `x-dheera-dropped-params`
+   * instead of refused with a 400. A request's own `drop_params` wins.
+   */
+  drop_params: z.boolean().optional(),
   /** Where every request's logging payload goes besides the spend store. */
   callbacks: z.array(callbackSchema).optional(),
 });

@@ -17,6 +17,8 @@ export interface ProxyServices {
   readonly detailedDebug: boolean;
   readonly bodyLimitBytes: number;
   readonly maxJsonDepth: number;
+  /** dheera_ai_settings.drop_params: the default of a request's `drop_params`. */
+  readonly dropParams: boolean;
   /** Unix seconds of start-up, the `created` of /v1/models entries. */
   readonly startedAt: number;
   /** True once SIGTERM started the drain (readiness answers 503). */

@@ -1,4 +1,4 @@
-import { chatCompletionRequestSchema, normalizeUsage, type SseMessage } from "@dheera/core";
+import { chatCompletionRequestSchema, normalizeUsage, type Attempt, type SseMessage } from "@dheera/core";
 import { costHeader } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../http/http-io.js";
@@ -10,6 +10,9 @@ import { readCallRequest } from "../pipeline/read-call-request.js";
 import { relayStream } from "../pipeline/relay-stream.js";
 import { upstreamHeaders } from "../http/upstream-headers.js";
 
+/** Names the parameters `drop_params` dropped (LiteLLM sends them nowhere; a client should see them). */
+const DROPPED_HEADER = "x-dheera-dropped-params";
+
 /**
  * `POST /v1/chat/completions`, JSON or SSE. Whether the deployment speaks Chat natively (bytes
  * pass through) or through a transform (events are encoded here) is the provider's business:
@@ -19,7 +22,8 @@ import { upstreamHeaders } from "../http/upstream-headers.js";
 export function chatCompletions(s: ProxyServices): RouteHandler {
   return async (route) => {
     const { ctx, res } = route;
-    const { call, request } = await readCallRequest(s, route, "chat", chatCompletionRequestSchema);
+    const { call, request, dropParams } = await readCallRequest(s, route, "chat", chatCompletionRequestSchema);
+    const options = (attempt: Attempt) => (dropParams ? { ...attempt.options, dropParams } : attempt.options);
     ctx.log.stream = request.stream === true;
 
     if (request.stream === true) {
@@ -28,7 +32,8 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
         model: request.model,
         stream: true,
         attempt: async (attempt) => {
-          const result = await attempt.target.deployment.chat!.stream(request, attempt.options);
+          const result = await attempt.target.deployment.chat!.stream(request, options(attempt));
+          if (result.droppedParams) res.setHeader(DROPPED_HEADER, result.droppedParams.join(", "));
           const relay = new ChatRelay(s.redactText);
           // A transformed stream is accounted by the provider as it builds the chunks; only a
           // native one is read here, on the side.
@@ -52,7 +57,7 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
       model: request.model,
       stream: false,
       attempt: async (attempt) => {
-        const result = await attempt.target.deployment.chat!.create(request, attempt.options);
+        const result = await attempt.target.deployment.chat!.create(request, options(attempt));
         const usage = normalizeUsage(result.body.usage);
         if (usage) attempt.tokens(usage.total_tokens);
         return { result, usage };
@@ -62,6 +67,7 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
     call.usage = usage;
     call.responseId = typeof result.body.id === "string" ? result.body.id : null;
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(result.body) }, "response body");
-    sendJson(res, 200, result.body, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
+    const dropped = result.droppedParams ? { [DROPPED_HEADER]: result.droppedParams.join(", ") } : {};
+    sendJson(res, 200, result.body, { ...upstreamHeaders(result, ctx), ...costHeader(call), ...dropped });
   };
 }

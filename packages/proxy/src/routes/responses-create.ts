@@ -31,6 +31,7 @@ import { upstreamHeaders } from "../http/upstream-headers.js";
 export function responsesCreate(s: ProxyServices): RouteHandler {
   return async (route) => {
     const { ctx, res } = route;
+    // drop_params is taken out of the body: Azure's Responses API needs no transform, so nothing is dropped.
     const { call, request } = await readCallRequest(s, route, "responses", responsesCreateRequestSchema);
     ctx.log.stream = request.stream === true;
 

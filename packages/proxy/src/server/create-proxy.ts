@@ -90,6 +90,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     detailedDebug,
     bodyLimitBytes: Math.round((general.max_request_body_size_mb ?? 10) * MB),
     maxJsonDepth: general.max_request_json_depth ?? DEFAULT_MAX_JSON_DEPTH,
+    dropParams: settings.drop_params ?? false,
     startedAt: Math.floor(Date.now() / 1000),
     isDraining: () => draining,
   };

@@ -3,6 +3,7 @@ import {
   chatCompletionRequestSchema,
   normalizeUsage,
   parseWireRequest,
+  type CallOptions,
   type ChatCompletion,
   type ChatCompletionChunk,
   type ChatCompletionRequest,
@@ -34,7 +35,7 @@ export function createCompletion(context: CallContext) {
       log.resolved(deployment);
       const request = parseWireRequest(chatCompletionRequestSchema, body);
       const route = options.numRetries > 0 ? retryingRoute(deployment, params.model, options.numRetries, params.signal) : directRoute(deployment, params.signal);
-      return await runCompletion(log, route, request, { stream, signal: params.signal });
+      return await runCompletion(log, route, request, { stream, signal: params.signal, dropParams: options.dropParams });
     } catch (error) {
       log.finish({ usage: null, responseId: null, error });
       throw error;
@@ -48,13 +49,15 @@ export async function runCompletion(
   log: CallLog,
   route: CallRoute,
   request: ChatCompletionRequest,
-  call: { stream: boolean; signal: AbortSignal | undefined },
+  call: { stream: boolean; signal: AbortSignal | undefined; dropParams?: boolean },
 ): Promise<ChatCompletion | ChatCompletionStream> {
   const { signal } = call;
+  // drop_params: what a bridged deployment cannot carry is dropped instead of refused.
+  const optionsOf = (target: { options: CallOptions }) => (call.dropParams ? { ...target.options, dropParams: true } : target.options);
   if (call.stream) {
     const { result, events, tokens } = await route.run(log, { operation: "chat", stream: true }, async (target) => {
       // Without stream_options.include_usage a native chat stream carries no usage: cost null.
-      const result: WireStreamResult<ChatCompletionChunk> = await chatOps(target.deployment).stream(request, target.options);
+      const result: WireStreamResult<ChatCompletionChunk> = await chatOps(target.deployment).stream(request, optionsOf(target));
       if (!target.commit) return { result, events: result.stream as EventSource<ChatCompletionChunk>, tokens: undefined };
       const events = await withFirstEvent(result.stream, { signal });
       target.commit();
@@ -63,7 +66,7 @@ export async function runCompletion(
     return tapStream(log, "chat", { ...result, stream: events }, signal, tokens);
   }
   const { result, usage } = await route.run(log, { operation: "chat", stream: false }, async (target) => {
-    const result = await chatOps(target.deployment).create(request, target.options);
+    const result = await chatOps(target.deployment).create(request, optionsOf(target));
     const usage = normalizeUsage(result.body.usage);
     if (usage && target.tokens) target.tokens(usage.total_tokens);
     return { result, usage };

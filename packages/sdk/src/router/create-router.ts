@@ -75,7 +75,7 @@ export async function createRouter(context: RouterContext, options: CreateRouter
     try {
       const request = parseWireRequest(chatCompletionRequestSchema, routedBody(params, settingKeys));
       const route = routerRoute(router, request.model, params.signal, { routableIds: false });
-      return await runCompletion(log, route, request, { stream, signal: params.signal });
+      return await runCompletion(log, route, request, { stream, signal: params.signal, dropParams: params.drop_params === true });
     } catch (error) {
       log.finish({ usage: null, responseId: null, error });
       throw error;
