@@ -67,6 +67,27 @@ describe("slow and silent clients", () => {
   });
 });
 
+describe("a body over the limit on a connection that closes after the answer", () => {
+  it("reaches the client as a 413, every time, while it is still sending (chunked, Connection: close)", async () => {
+    const chunk = Buffer.alloc(1024 * 1024, 0x61);
+    const statuses: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const { text } = await raw(async (s) => {
+        s.write(`POST /v1/responses HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${MASTER_KEY}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
+        s.on("error", () => undefined);
+        for (let k = 0; k < 14 && !s.destroyed; k++) {
+          s.write(`${chunk.length.toString(16)}\r\n`);
+          s.write(chunk);
+          if (!s.write("\r\n")) await new Promise((r) => s.once("drain", r).once("close", r));
+        }
+        if (!s.destroyed) s.write("0\r\n\r\n");
+      });
+      statuses.push(text.slice(0, 12));
+    }
+    expect(statuses).toEqual(Array(8).fill("HTTP/1.1 413"));
+  });
+});
+
 describe("HTTP that Node would answer itself", () => {
   it("answers a request without Host with a 400 OpenAI error", async () => {
     const { text } = await raw((s) => s.write("GET /v1/models HTTP/1.1\r\nConnection: close\r\n\r\n"));

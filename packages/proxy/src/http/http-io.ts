@@ -35,10 +35,7 @@ export const DEFAULT_MAX_JSON_DEPTH = 128;
  */
 export async function readJsonBody(req: IncomingMessage, res: ServerResponse, limit: number, maxDepth = DEFAULT_MAX_JSON_DEPTH): Promise<unknown> {
   const declared = Number(req.headers["content-length"]);
-  if (Number.isFinite(declared) && declared > limit) {
-    discard(req, res, limit);
-    throw new PayloadTooLargeError(limit);
-  }
+  if (Number.isFinite(declared) && declared > limit) return tooLarge(req, limit);
   // Events, not `for await`: leaving an async iterator early destroys the socket, and the
   // client would see a reset instead of our 413.
   const { chunks, size } = await new Promise<{ chunks: Buffer[]; size: number }>((resolve, reject) => {
@@ -48,8 +45,7 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
       size += chunk.length;
       if (size > limit) {
         cleanup();
-        discard(req, res, limit);
-        reject(new PayloadTooLargeError(limit));
+        tooLarge(req, limit).catch(reject);
         return;
       }
       chunks.push(chunk);
@@ -96,19 +92,48 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
 }
 
 /**
- * Lets the client finish sending so it reads our 413 instead of a reset connection, but only up
- * to a bound: past it the socket is destroyed.
+ * The 413, once the client may read it. The rest of the body is read and discarded (up to a
+ * bound; past it the socket is destroyed), so the client is not reset while still writing. On a
+ * connection that closes after the answer (`Connection: close`, HTTP/1.0) the answer waits for
+ * the body's end, at most LINGER_MS, like nginx's lingering close: closing while the client still
+ * writes would reset the connection (EPIPE on its side) and lose the 413. A keep-alive connection
+ * gets the answer at once and stays orderly while the rest is read.
  */
-function discard(req: IncomingMessage, _res: ServerResponse, limit: number): void {
-  // No `connection: close`: closing right after our answer would reset a client that is still
-  // writing its body (EPIPE on its side); reading the rest keeps the connection orderly.
+async function tooLarge(req: IncomingMessage, limit: number): Promise<never> {
+  const drained = discard(req, limit);
+  if (closesAfterAnswer(req)) await drained;
+  throw new PayloadTooLargeError(limit);
+}
+
+const LINGER_MS = 5000;
+
+/** Reads and drops the rest of the body; resolves at its end, when the client goes, or after LINGER_MS. */
+function discard(req: IncomingMessage, limit: number): Promise<void> {
   let extra = 0;
   const cap = Math.max(limit * 4, 64 * 1024 * 1024);
-  req.on("data", (chunk: Buffer) => {
-    extra += chunk.length;
-    if (extra > cap) req.destroy();
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, LINGER_MS);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.on("data", (chunk: Buffer) => {
+      extra += chunk.length;
+      if (extra > cap) {
+        req.destroy();
+        done();
+      }
+    });
+    req.once("end", done);
+    req.once("close", done);
+    req.resume();
   });
-  req.resume();
+}
+
+function closesAfterAnswer(req: IncomingMessage): boolean {
+  const connection = (req.headers.connection ?? "").toLowerCase();
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor === 0) return !connection.includes("keep-alive");
+  return connection.split(",").some((token) => token.trim() === "close");
 }
 
 function formatBytes(n: number): string {
