@@ -205,6 +205,23 @@ async function waitFor<T>(read: () => T | undefined | Promise<T | undefined>, ms
   }
 }
 
+describe("what the official openai client makes of a broken stream", () => {
+  it("throws an APIError carrying the proxy's message and code, not a parse error or a silent end", async () => {
+    const { default: OpenAI } = await import("openai");
+    const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: MASTER_KEY, maxRetries: 0 });
+    for (const ending of ["reset_between", "reset_inside"] as const) {
+      const stream = await client.responses.create({ model: "native", input: `hi ending:${ending}`, stream: true });
+      const seen: string[] = [];
+      const err = await (async () => {
+        for await (const e of stream) seen.push(e.type);
+      })().catch((e: unknown) => e);
+      expect(seen[0]).toBe("response.created");
+      expect(err).toBeInstanceOf(OpenAI.APIError);
+      expect((err as Error).message).toContain("The connection to the upstream was lost after the stream had started.");
+    }
+  });
+});
+
 describe("under load, with upstreams that break inside events", () => {
   it("writes 0 data lines that are not JSON across hundreds of concurrent streams, on every route", async () => {
     const endings: Ending[] = ["clean", "reset_inside", "clean", "reset_between", "clean", "error"];
