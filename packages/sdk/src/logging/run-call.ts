@@ -64,16 +64,18 @@ export function finishCall<T extends object>(
 export function tapStream<E extends object>(
   log: CallLog,
   api: "responses" | "chat",
-  result: WireMeta & Pick<WireStreamResult<E>, "usage"> & { stream: EventSource<E> },
+  result: WireMeta & Pick<WireStreamResult<E>, "usage" | "accounting"> & { stream: EventSource<E> },
   signal: AbortSignal | undefined,
   /** Told the stream's token count when it ends (a router's usage-based routing). */
   onTokens?: (count: number) => void,
 ): ResponseStream<E> {
-  const accounting = new StreamAccounting(api);
+  // A stream the provider already accounts (it built the events: a bridged one) is not read twice.
+  const own = result.accounting === undefined;
+  const accounting = result.accounting ?? new StreamAccounting(api);
   const stream: ResponseStream<E> = new ResponseStream<E>(
     result.stream,
     {
-      event: (event) => accounting.observe(event),
+      event: own ? (event) => accounting.observe(event) : () => {},
       end: (error) => {
         // Stopping after the answer was complete (after response.completed, a finish_reason) is not a failure.
         const failed = error !== undefined && !(isAbortError(error) && accounting.finished);
