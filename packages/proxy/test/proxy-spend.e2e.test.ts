@@ -41,8 +41,10 @@ async function store(backend: Backend): Promise<TestStore> {
 
 const models = () => [azureModel("gpt-4o", "azure/gpt-4o", emu.url), azureModel("bridge", "azure/responses/gpt-4o", emu.url)].join("\n");
 /** A proxy on the store, with the master key (or, `open`, without: any key is accepted). */
+// No retries: the emulator's 429 asks for 2 s, and these tests are about the rows, not the router.
+const noRetries = "router_settings:\n  num_retries: 0\n";
 const configFor = (s: TestStore, open = false) =>
-  writeConfig(open ? `model_list:\n${models()}\ngeneral_settings:\n${s.settings}` : configYaml(models(), s.settings));
+  writeConfig(open ? `model_list:\n${models()}\ngeneral_settings:\n${s.settings}${noRetries}` : configYaml(models(), `${s.settings}${noRetries}`));
 
 const rowsOf = (s: TestStore, n: number) => waitFor(async () => ((await s.rows()).length >= n ? s.rows() : undefined), 5000, `${n} spend rows`);
 

@@ -1,9 +1,9 @@
 import azure from "@dheera/azure";
-import type { EmulatorReply, EmulatorReplyContext } from "@dheera/azure/testing";
+import type { EmulatorFaultContext, EmulatorReply, EmulatorReplyContext } from "@dheera/azure/testing";
 import { decodeResponseId, loggingPayloadSchema } from "@dheera/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { callMetadata, ConfigurationError, createDheera, type CreateRouterOptions, type LoggingPayload, type ModelListEntry } from "../src/index.js";
-import { startFaultyEmulator, type Exchange, type Fault, type FaultyEmulator } from "./helpers/faulty-emulator.js";
+import { startFaultyEmulator, type Fault, type FaultyEmulator } from "./helpers/faulty-emulator.js";
 
 /*
  * createRouter and num_retries end to end: the SDK, the Azure provider and Azure emulators on
@@ -14,7 +14,7 @@ import { startFaultyEmulator, type Exchange, type Fault, type FaultyEmulator } f
 const KEY = "test-azure-key";
 const API_VERSION = "2025-03-01-preview";
 
-type Plan = (exchange: Omit<Exchange, "fault">) => Fault | undefined;
+type Plan = (request: EmulatorFaultContext) => Fault | undefined;
 /** What each emulator does wrong in the current test; reset after each. */
 const faults: Record<string, Plan | undefined> = {};
 /** Scripted answers of the `scripted` emulator, one per create request, in order. */
@@ -149,7 +149,7 @@ describe("createRouter: retries", () => {
   });
 
   it("never retries a stream once its first event was handed over", async () => {
-    faults.east = onCreate("reset_after_first_event");
+    faults.east = onCreate("reset_mid_body");
     const { router: r, payloads } = await router({ model_list: [deployment("gpt-4o", east, "east", { order: 1 }), deployment("gpt-4o", west, "west", { order: 2 })] });
     const stream = await r.responses({ model: "gpt-4o", input: "Tell me about a unicorn.", stream: true });
     const types: string[] = [];

@@ -1,8 +1,10 @@
 /**
  * `@dheera/azure/testing`: an Azure OpenAI emulator as strict as the real service, for tests
- * that have no Azure credentials. Serve it in process, through msw, or on a loopback port.
+ * that have no Azure credentials. Serve it in process, through msw, or on a loopback port, where
+ * `startEmulatorServer` can also inject faults (error statuses, resets, broken streams).
  */
 export { createAzureEmulator, DEFAULT_AD_TOKENS, DEFAULT_API_KEYS, type AzureEmulator } from "./azure-emulator.js";
+export { startEmulatorServer, type EmulatorExchange, type EmulatorFault, type EmulatorFaultContext, type EmulatorServer, type EmulatorServerOptions } from "./fault-server.js";
 export { startAzureEmulatorFromCli, type CliIo } from "./start-from-cli.js";
 export { DEFAULT_EMULATOR_DEPLOYMENTS } from "./emulator-deployments.js";
 export { KNOWN_DATED_API_VERSIONS, V1_SURFACE_API_VERSIONS, FIRST_RESPONSES_API_VERSION } from "./emulator-api-version.js";

@@ -57,8 +57,15 @@ export async function listenWithNodeHttp(handle: Handler, options: AzureEmulator
 }
 
 async function serve(handle: Handler, req: IncomingMessage, res: ServerResponse, host: string): Promise<void> {
+  await writeWebResponse(res, await handle(await readWebRequest(req, res, host)));
+}
+
+/**
+ * The web Request for a node request, its body read in full (none for GET and HEAD). Its
+ * signal aborts when the client goes away before the answer is complete: stop producing it.
+ */
+export async function readWebRequest(req: IncomingMessage, res: ServerResponse, host: string): Promise<Request> {
   const abort = new AbortController();
-  // The client went away before the answer was complete: stop producing it.
   res.on("close", () => {
     if (!res.writableFinished) abort.abort();
   });
@@ -76,14 +83,21 @@ async function serve(handle: Handler, req: IncomingMessage, res: ServerResponse,
     for await (const chunk of req) chunks.push(chunk as Buffer);
     body = Buffer.concat(chunks);
   }
-  const request = new Request(`http://${req.headers.host ?? host}${req.url ?? "/"}`, {
+  return new Request(`http://${req.headers.host ?? host}${req.url ?? "/"}`, {
     method,
     headers,
     body: body && body.length > 0 ? new Uint8Array(body) : undefined,
     signal: abort.signal,
   });
+}
 
-  const response = await handle(request);
+/**
+ * Writes a web Response: status and headers at once, then the body chunk by chunk as it is
+ * produced (`onChunk` sees each one once written). A body that fails rejects and leaves the
+ * answer open, for the caller to cut the connection: a client sees a broken answer, never a
+ * complete-looking one.
+ */
+export async function writeWebResponse(res: ServerResponse, response: Response, onChunk?: (chunk: Uint8Array) => void): Promise<void> {
   const outHeaders: Record<string, string> = {};
   response.headers.forEach((value, name) => {
     outHeaders[name] = value;
@@ -99,13 +113,11 @@ async function serve(handle: Handler, req: IncomingMessage, res: ServerResponse,
   res.on("close", () => {
     reader.cancel().catch(() => undefined);
   });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done || res.destroyed || res.writableEnded) break;
-      res.write(value);
-    }
-  } finally {
-    if (!res.writableEnded && !res.destroyed) res.end();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done || res.destroyed || res.writableEnded) break;
+    res.write(value);
+    onChunk?.(value);
   }
+  if (!res.writableEnded && !res.destroyed) res.end();
 }
