@@ -33,6 +33,9 @@ const row = (id: string, stream: boolean): SpendRow => ({
   stream,
   error_code: null,
   attempts: 1,
+  key_id: null,
+  key_alias: null,
+  team_id: null,
 });
 
 describe.skipIf(!existsSync(WORKER))("spend worker (dist/spend-worker.js)", () => {

@@ -28,6 +28,9 @@ function row(n: number): SpendRow {
     stream: false,
     error_code: null,
     attempts: 1,
+    key_id: null,
+    key_alias: null,
+    team_id: null,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from "node:http";
 import { keyDigest } from "./key-digest.js";
-import { presentedKey } from "./master-key.js";
+import { presentedKey } from "./authenticator.js";
 
 /** Hex characters of the SHA-256 kept: 64 bits tell keys apart without being the key. */
 const HASH_CHARS = 16;

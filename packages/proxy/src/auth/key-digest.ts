@@ -5,6 +5,8 @@ export interface KeyDigest {
   readonly digest: Buffer;
   /** Hex prefix of the digest (see api-key-hash.ts), computed on first use. */
   hex?: string;
+  /** The whole digest in hex: a virtual key's `token`, computed on first use. */
+  token?: string;
 }
 
 /** Clients reuse a few keys: the last ones' digests are kept (cleared whole when full). */

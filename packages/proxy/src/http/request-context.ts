@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { LoggedError, TokenUsage } from "@dheera/core";
+import type { Identity } from "../keys/key-identity.js";
 
 /** What one request log line says (besides method, path, status and latency). */
 export interface RequestLogFields {
@@ -51,6 +52,8 @@ export interface RequestContext {
    * request is done, before its log line is written. This layer only carries it.
    */
   attachment: RequestAttachment | undefined;
+  /** Who the caller is, once auth has run (public routes: undefined). */
+  identity: Identity | undefined;
   /** The error the client got (or would have got, had it stayed), with its status. */
   error: LoggedError | undefined;
 }
@@ -87,6 +90,7 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
     },
     log: {},
     attachment: undefined,
+    identity: undefined,
     error: undefined,
   };
   // 'close' before the response finished = the client went away: stop the upstream at once.

@@ -4,7 +4,7 @@ import { DheeraError, InvalidRequestError, NotFoundError, isAbortError, loggedEr
 import { sendError } from "./http-io.js";
 import { createRequestContext, type RequestContext } from "./request-context.js";
 import type { RouteTable } from "./route-table.js";
-import type { Authenticator } from "../auth/master-key.js";
+import type { Authenticator } from "../auth/authenticator.js";
 import type { Logger } from "../logging/logger.js";
 
 /** Requests in flight, so a drain knows when it is done and can cut what outlives the grace period. */
@@ -42,7 +42,7 @@ export function createInFlight(): InFlight {
 
 /** What the HTTP layer needs of the proxy's services. */
 export interface HttpServices {
-  readonly auth: Pick<Authenticator, "check">;
+  readonly auth: Pick<Authenticator, "identify">;
   readonly logger: Logger;
   readonly redact: (value: unknown) => unknown;
   isDraining(): boolean;
@@ -100,7 +100,10 @@ async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext,
         code: "method_not_allowed",
       });
     }
-    if (!match.route.public) s.auth.check(req.headers);
+    if (!match.route.public) {
+      const identity = s.auth.identify(req.headers, match.route.models ? "model" : "admin");
+      ctx.identity = identity instanceof Promise ? await identity : identity;
+    }
     await match.route.handler({ ctx, req, res, params: match.params });
   } catch (err) {
     if (DheeraError.isInstance(err) && err.upstreamRequestId) ctx.log.upstream_request_id ??= err.upstreamRequestId;

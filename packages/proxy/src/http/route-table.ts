@@ -18,8 +18,10 @@ export interface Route {
   /** `/responses/:id/cancel`; matched with and without the `/v1` (and `/openai/v1`) prefix. */
   pattern: string;
   handler: RouteHandler;
-  /** No master key needed (health checks). */
+  /** No key needed (health checks). */
   public?: boolean;
+  /** A model route: virtual keys may call it (every other route needs the master key). */
+  models?: boolean;
   /** Served only at `pattern` itself, not under `/v1` or `/openai/v1` (the admin routes). */
   unprefixed?: boolean;
 }

@@ -35,6 +35,8 @@ export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: n
       request_id: ctx.id,
       model_name: call.modelName,
       api_key_hash: call.apiKeyHash,
+      // LiteLLM's names for the key's alias and team in a logging payload's metadata.
+      ...(call.keyId !== null ? { user_api_key_alias: call.keyAlias, user_api_key_team_id: call.teamId } : {}),
       ...(call.target ? { deployment_id: call.target.id } : {}),
       ...(call.fallbackModel ? { fallback_model: call.fallbackModel } : {}),
     },

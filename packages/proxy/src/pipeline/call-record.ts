@@ -1,6 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import { PRICED_CALL_TYPES, costOf, type AttemptRecord, type CallType, type LoggedError, type RouterTarget, type TokenUsage } from "@dheera/core";
 import { apiKeyHash } from "../auth/api-key-hash.js";
+import type { Lease } from "../limits/limit-store.js";
 import type { RequestContext } from "../http/request-context.js";
 import type { ProxyServices } from "./services.js";
 
@@ -12,6 +13,12 @@ export interface CallRecord {
   readonly type: CallType;
   /** SHA-256 prefix of the key the client presented (never the key); null without one. */
   readonly apiKeyHash: string | null;
+  /** The virtual key that made the call (its stable id, alias and team); null for the master key. */
+  readonly keyId: string | null;
+  readonly keyAlias: string | null;
+  readonly teamId: string | null;
+  /** The key's and team's limits this call counts against, from admission to the end. */
+  lease: Lease | undefined;
   /** The model_name the client asked for ("" when it sent none). */
   modelName: string;
   stream: boolean;
@@ -36,9 +43,14 @@ export interface CallRecord {
  * cost go into the log line.
  */
 export function beginCall(s: ProxyServices, ctx: RequestContext, req: IncomingMessage, type: CallType): CallRecord {
+  const identity = ctx.identity?.kind === "virtual" ? ctx.identity : undefined;
   const call: CallRecord = {
     type,
     apiKeyHash: apiKeyHash(req.headers),
+    keyId: identity ? identity.key.key_id : null,
+    keyAlias: identity ? identity.key.key_alias : null,
+    teamId: identity ? identity.key.team_id : null,
+    lease: undefined,
     modelName: "",
     stream: false,
     target: undefined,
@@ -52,7 +64,10 @@ export function beginCall(s: ProxyServices, ctx: RequestContext, req: IncomingMe
   ctx.attachment = {
     finished(ctx, status, endedAt) {
       if (call.usage) ctx.log.usage = call.usage;
-      ctx.log.cost = s.reporting.report(ctx, call, status, endedAt).cost;
+      const cost = s.reporting.report(ctx, call, status, endedAt).cost;
+      ctx.log.cost = cost;
+      // The budget counts the cost now, not when the spend row is written.
+      call.lease?.settle({ totalTokens: call.usage?.total_tokens ?? 0, cost: cost ?? 0 });
     },
   };
   return call;

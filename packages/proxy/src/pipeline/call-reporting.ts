@@ -46,7 +46,10 @@ export async function createCallReporting(loaded: LoadedConfig, logger: Logger, 
     writer,
     report(ctx, call, httpStatus, endedAt) {
       const payload = callPayload(ctx, call, httpStatus, endedAt);
-      if (keepSpend) writer.add(spendRowOf(payload, { deployment: call.target ? deploymentLabel(call.target) : null, apiKeyHash: call.apiKeyHash, httpStatus }));
+      if (keepSpend) {
+        const deployment = call.target ? deploymentLabel(call.target) : null;
+        writer.add(spendRowOf(payload, { deployment, apiKeyHash: call.apiKeyHash, keyId: call.keyId, keyAlias: call.keyAlias, teamId: call.teamId, httpStatus }));
+      }
       sinks.dispatch(payload);
       return payload;
     },

@@ -1,5 +1,6 @@
 import type { Attempt, Operation, RouteResult, RouterTarget } from "@dheera/core";
 import type { CallRecord } from "./call-record.js";
+import { admitCall } from "./call-admission.js";
 import { deploymentLabel } from "./deployment-label.js";
 import type { RouteCall } from "../http/route-table.js";
 import type { ProxyServices } from "./services.js";
@@ -20,9 +21,11 @@ export interface ModelCallSpec<T> {
  * falls back; this records each attempt on the call record (the spend row and logging payload
  * list them), names the deployment in the log line, and tells the client what happened in the
  * headers of the answer, success or error: `x-dheera-attempts`, `x-dheera-deployment` (the
- * deployment's id) and `x-dheera-fallback-model` when a fallback answered.
+ * deployment's id) and `x-dheera-fallback-model` when a fallback answered. A virtual key's call
+ * is admitted first (its models, rate limits and budget: call-admission.ts).
  */
-export function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall, call: CallRecord, spec: ModelCallSpec<T>): Promise<RouteResult<T>> {
+export async function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall, call: CallRecord, spec: ModelCallSpec<T>): Promise<RouteResult<T>> {
+  await admitCall(s, ctx, res, call, spec.model);
   return s.router.run({
     model: spec.model,
     operation: spec.operation,

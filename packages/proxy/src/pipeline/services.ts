@@ -1,12 +1,18 @@
 import type { Router } from "@dheera/core";
 import type { CallReporting } from "./call-reporting.js";
-import type { Authenticator } from "../auth/master-key.js";
+import type { Authenticator } from "../auth/authenticator.js";
+import type { KeyAdmin } from "../keys/key-admin.js";
+import type { LimitStore } from "../limits/limit-store.js";
 import type { Logger } from "../logging/logger.js";
 
 /** What route handlers share; built once at start-up. */
 export interface ProxyServices {
   readonly router: Router;
   readonly auth: Authenticator;
+  /** Virtual keys and teams (absent when spend logs are disabled: keys live in that database). */
+  readonly keys: KeyAdmin | undefined;
+  /** The counters of virtual keys' rate limits and budgets. */
+  readonly limits: LimitStore | undefined;
   readonly logger: Logger;
   /** Logging payloads to the callbacks and spend rows to the store, for every model call. */
   readonly reporting: CallReporting;

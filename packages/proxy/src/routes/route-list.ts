@@ -5,25 +5,29 @@ import { deploymentHealth, liveliness, readiness } from "./health.js";
 import { modelRoutes } from "./models.js";
 import { responsesCreate } from "./responses-create.js";
 import { responsesCancel, responsesDelete, responsesInputItems, responsesRetrieve } from "./responses-by-id.js";
+import { keyRoutes } from "./key-routes.js";
 import { spendLogs, spendSummary } from "./spend.js";
+import { teamRoutes } from "./team-routes.js";
 
 /** Every endpoint; the route table also serves each under `/v1` and `/openai/v1` (except the unprefixed admin routes). */
 export function proxyRoutes(s: ProxyServices, version: string): Route[] {
   const models = modelRoutes(s);
   return [
-    { method: "POST", pattern: "/responses", handler: responsesCreate(s) },
-    { method: "GET", pattern: "/responses/:id", handler: responsesRetrieve(s) },
-    { method: "DELETE", pattern: "/responses/:id", handler: responsesDelete(s) },
-    { method: "POST", pattern: "/responses/:id/cancel", handler: responsesCancel(s) },
-    { method: "GET", pattern: "/responses/:id/input_items", handler: responsesInputItems(s) },
-    { method: "POST", pattern: "/chat/completions", handler: chatCompletions(s) },
-    { method: "GET", pattern: "/models", handler: models.list },
-    { method: "GET", pattern: "/models/:id", handler: models.one },
+    { method: "POST", pattern: "/responses", handler: responsesCreate(s), models: true },
+    { method: "GET", pattern: "/responses/:id", handler: responsesRetrieve(s), models: true },
+    { method: "DELETE", pattern: "/responses/:id", handler: responsesDelete(s), models: true },
+    { method: "POST", pattern: "/responses/:id/cancel", handler: responsesCancel(s), models: true },
+    { method: "GET", pattern: "/responses/:id/input_items", handler: responsesInputItems(s), models: true },
+    { method: "POST", pattern: "/chat/completions", handler: chatCompletions(s), models: true },
+    { method: "GET", pattern: "/models", handler: models.list, models: true },
+    { method: "GET", pattern: "/models/:id", handler: models.one, models: true },
     { method: "GET", pattern: "/health", handler: deploymentHealth(s) },
     { method: "GET", pattern: "/health/liveliness", handler: liveliness, public: true },
     { method: "GET", pattern: "/health/liveness", handler: liveliness, public: true },
     { method: "GET", pattern: "/health/readiness", handler: readiness(s, version), public: true },
     { method: "GET", pattern: "/spend/logs", handler: spendLogs(s), unprefixed: true },
     { method: "GET", pattern: "/spend/summary", handler: spendSummary(s), unprefixed: true },
+    ...keyRoutes(s),
+    ...teamRoutes(s),
   ];
 }

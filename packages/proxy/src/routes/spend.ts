@@ -3,20 +3,12 @@ import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
 import type { ProxyServices } from "../pipeline/services.js";
 import { parseSpendQuery } from "../spend/spend-query.js";
+import { requireMasterKey } from "./admin-access.js";
 
 /*
  * `GET /spend/logs` and `GET /spend/summary`: the spend store, for the master key only. Without
  * a master key every client would see every key's spend, so the routes refuse (403) instead.
  */
-
-function requireMasterKey(s: ProxyServices): void {
-  if (!s.auth.enabled) {
-    throw new DheeraError(
-      "The spend routes need a master key: set general_settings.master_key (or DHEERA_AI_MASTER_KEY) and send it as 'Authorization: Bearer <key>'.",
-      { status: 403, type: "permission_error", code: "master_key_required" },
-    );
-  }
-}
 
 /** The store failed to answer (PostgreSQL down): 503, the message without internals. */
 async function read<T>(s: ProxyServices, work: () => Promise<T>): Promise<T> {
@@ -32,7 +24,7 @@ async function read<T>(s: ProxyServices, work: () => Promise<T>): Promise<T> {
 /** `GET /spend/logs?model=&start_date=&end_date=&limit=`: rows, newest first. */
 export function spendLogs(s: ProxyServices): RouteHandler {
   return async ({ ctx, res }) => {
-    requireMasterKey(s);
+    requireMasterKey(s, "spend");
     const { filter, limit } = parseSpendQuery(ctx.query);
     // One more than asked says whether there is more.
     const rows = await read(s, () => s.reporting.store.logs(filter, limit + 1));
@@ -43,7 +35,7 @@ export function spendLogs(s: ProxyServices): RouteHandler {
 /** `GET /spend/summary?model=&start_date=&end_date=`: totals, per model_name and per key hash. */
 export function spendSummary(s: ProxyServices): RouteHandler {
   return async ({ ctx, res }) => {
-    requireMasterKey(s);
+    requireMasterKey(s, "spend");
     const { filter } = parseSpendQuery(ctx.query);
     const summary = await read(s, () => s.reporting.store.summary(filter));
     sendJson(res, 200, {

@@ -4,7 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ProviderRegistry, Router, defaultTransport, type Transport } from "@dheera/core";
 import { createCallReporting } from "../pipeline/call-reporting.js";
-import { createAuthenticator } from "../auth/master-key.js";
+import { openVirtualKeys } from "../keys/open-virtual-keys.js";
+import { createAuthenticator } from "../auth/authenticator.js";
 import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../logging/logger.js";
 import { collectSecrets, createRedactor } from "../logging/redact.js";
@@ -79,10 +80,13 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
   const masterKey = general.master_key ?? (env.DHEERA_AI_MASTER_KEY || undefined);
   const redact = createRedactor([...(masterKey ? [masterKey] : []), ...collectSecrets(loaded.config), ...databaseSecrets(general.database_url)]);
   const reporting = await createCallReporting(loaded, logger, redact);
+  const keys = await openVirtualKeys(reporting.store, router.modelNames, logger, redact);
   let draining = false;
   const services: ProxyServices = {
     router,
-    auth: createAuthenticator(masterKey),
+    auth: createAuthenticator(masterKey, () => keys?.identities),
+    keys: keys?.admin,
+    limits: undefined,
     logger,
     reporting,
     redact,
@@ -120,7 +124,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     {
       models: router.modelNames,
       deployments: deployments.map((d) => ({ model_name: d.modelName, model: d.reference, api_base: d.deployment.apiBase, id: d.id })),
-      auth: services.auth.enabled ? "master_key" : "none",
+      auth: services.auth.enabled ? (keys ? "master_key+virtual_keys" : "master_key") : "none",
       spend_store: { backend: reporting.store.backend, location: reporting.store.location },
       callbacks: reporting.sinks.names,
     },
@@ -158,6 +162,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
         // Everything left is an idle keep-alive connection.
         server.closeAllConnections();
         await closed;
+        keys?.admin.cache.stop();
         await reporting.close(FLUSH_ON_SHUTDOWN_MS);
       })();
       return closing;

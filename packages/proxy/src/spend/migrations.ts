@@ -11,6 +11,45 @@ export interface Migration {
   postgres: readonly string[];
 }
 
+const LIMIT_COLUMNS = `models TEXT NOT NULL,
+        max_budget DOUBLE PRECISION,
+        budget_duration TEXT,
+        budget_anchor TEXT NOT NULL,
+        rpm_limit BIGINT,
+        tpm_limit BIGINT,
+        max_parallel_requests INTEGER,
+        blocked INTEGER NOT NULL DEFAULT 0,
+        metadata TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        revision BIGINT NOT NULL`;
+
+const VIRTUAL_KEYS_SQL = [
+  `CREATE TABLE dheera_teams (
+        team_id TEXT PRIMARY KEY,
+        team_alias TEXT,
+        ${LIMIT_COLUMNS}
+      )`,
+  // token: the SHA-256 (hex) of the key, never the key; key_id stays when the key is regenerated.
+  `CREATE TABLE dheera_keys (
+        key_id TEXT PRIMARY KEY,
+        token TEXT NOT NULL UNIQUE,
+        key_name TEXT NOT NULL,
+        key_alias TEXT UNIQUE,
+        team_id TEXT,
+        user_id TEXT,
+        expires TEXT,
+        ${LIMIT_COLUMNS}
+      )`,
+  "CREATE INDEX dheera_keys_team_id ON dheera_keys (team_id)",
+  "ALTER TABLE spend_logs ADD COLUMN key_id TEXT",
+  "ALTER TABLE spend_logs ADD COLUMN key_alias TEXT",
+  "ALTER TABLE spend_logs ADD COLUMN team_id TEXT",
+  // A budget's spend in its period, per key and per team.
+  "CREATE INDEX spend_logs_key_id_created_at ON spend_logs (key_id, created_at)",
+  "CREATE INDEX spend_logs_team_id_created_at ON spend_logs (team_id, created_at)",
+];
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -82,6 +121,15 @@ export const MIGRATIONS: readonly Migration[] = [
     // written before the router recorded them.
     sqlite: ["ALTER TABLE spend_logs ADD COLUMN attempts INTEGER"],
     postgres: ["ALTER TABLE spend_logs ADD COLUMN attempts INTEGER"],
+  },
+  {
+    version: 4,
+    name: "virtual_keys_and_teams",
+    // One SQL for both backends: ISO text timestamps, 0/1 flags and JSON text in the key tables.
+    // `revision` changes (to a random number) on every write, so a replica's key cache notices any
+    // change, deletions included, from COUNT and SUM alone (key-cache.ts).
+    sqlite: VIRTUAL_KEYS_SQL,
+    postgres: VIRTUAL_KEYS_SQL,
   },
 ];
 

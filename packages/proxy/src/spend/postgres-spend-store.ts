@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from "pg";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
 import { SPEND_COLUMNS } from "./spend-columns.js";
 import type { SpendRow } from "./spend-row.js";
+import { toPostgresPlaceholders, type SqlValue } from "./sql-runner.js";
 import { TOTALS_SQL, totalsOf, whereOf, type SpendStore } from "./spend-store.js";
 
 /** pg_advisory_xact_lock key that serialises migrations across every proxy sharing the database. */
@@ -84,6 +85,18 @@ export async function openPostgresSpendStore(url: string, onIdleError: (err: Err
         by_model: byModel.rows.map((r: Record<string, unknown>) => ({ model_name: String(r.model_name), ...totalsOf(r) })),
         by_api_key: byKey.rows.map((r: Record<string, unknown>) => ({ api_key_hash: (r.api_key_hash as string | null) ?? null, ...totalsOf(r) })),
       };
+    },
+    sql: {
+      dialect: "postgres",
+      async query<T>(sql: string, params: readonly SqlValue[] = []) {
+        return (await pool.query(toPostgresPlaceholders(sql), params as SqlValue[])).rows as T[];
+      },
+      execute: (statements) =>
+        inTransaction(async (client) => {
+          const changed: number[] = [];
+          for (const st of statements) changed.push((await client.query(toPostgresPlaceholders(st.sql), st.params as SqlValue[])).rowCount ?? 0);
+          return changed;
+        }),
     },
     close: () => pool.end(),
   };

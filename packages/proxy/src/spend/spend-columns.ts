@@ -23,4 +23,7 @@ export const SPEND_COLUMNS = [
   "stream",
   "error_code",
   "attempts",
+  "key_id",
+  "key_alias",
+  "team_id",
 ] as const;

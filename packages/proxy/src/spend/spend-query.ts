@@ -1,4 +1,5 @@
 import { InvalidRequestError } from "@dheera/core";
+import { tokenOfReference } from "../keys/key-secret.js";
 import type { SpendFilter } from "./spend-store.js";
 
 export const DEFAULT_LOGS_LIMIT = 100;
@@ -9,7 +10,8 @@ const DATETIME = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 const DAY_MS = 86_400_000;
 
 /**
- * The query of /spend/logs and /spend/summary: `model` (a model_name), `start_date` and
+ * The query of /spend/logs and /spend/summary: `model` (a model_name), `api_key` (a key, its
+ * token or its 16-hex hash), `key_alias`, `team_id`, `start_date` and
  * `end_date` (ISO dates or datetimes, UTC unless they carry an offset; a date alone covers the
  * whole day, both bounds inclusive), and for the logs `limit` (default 100, at most 1000).
  */
@@ -17,6 +19,12 @@ export function parseSpendQuery(query: URLSearchParams): { filter: SpendFilter; 
   const filter: SpendFilter = {};
   const model = query.get("model");
   if (model !== null && model !== "") filter.model = model;
+  const apiKey = query.get("api_key");
+  if (apiKey !== null && apiKey !== "") filter.apiKeyHash = apiKeyHashOf(apiKey);
+  const alias = query.get("key_alias");
+  if (alias !== null && alias !== "") filter.keyAlias = alias;
+  const team = query.get("team_id");
+  if (team !== null && team !== "") filter.teamId = team;
   const start = query.get("start_date");
   if (start !== null && start !== "") filter.from = parseBound(start, "start_date", "start");
   const end = query.get("end_date");
@@ -25,6 +33,13 @@ export function parseSpendQuery(query: URLSearchParams): { filter: SpendFilter; 
     throw new InvalidRequestError("end_date must not be before start_date.", { param: "end_date", code: "invalid_value" });
   }
   return { filter, limit: parseLimit(query.get("limit")) };
+}
+
+/** Spend rows name a key by the first 16 hex characters of its SHA-256 (auth/api-key-hash.ts). */
+function apiKeyHashOf(value: string): string {
+  const v = value.trim();
+  if (/^[0-9a-f]{16}$/.test(v)) return v;
+  return tokenOfReference(v).slice(0, 16);
 }
 
 function parseLimit(raw: string | null): number {

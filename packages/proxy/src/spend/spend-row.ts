@@ -42,6 +42,10 @@ export const spendRowSchema = z.strictObject({
   error_code: z.string().nullable(),
   /** Upstream attempts the router made, retries and fallbacks included; null when none was made. */
   attempts: z.number().int().nonnegative().nullable(),
+  /** The virtual key's stable id (it survives /key/regenerate), its alias and team; null for the master key. */
+  key_id: z.string().nullable(),
+  key_alias: z.string().nullable(),
+  team_id: z.string().nullable(),
 });
 export type SpendRow = z.infer<typeof spendRowSchema>;
 
@@ -64,7 +68,15 @@ export function timeOrderedId(now = Date.now()): string {
   return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
 }
 
-export function spendRowOf(payload: LoggingPayload, extra: { deployment: string | null; apiKeyHash: string | null; httpStatus: number }): SpendRow {
+/** Who made the call, as a spend row names it. */
+export interface SpendIdentity {
+  apiKeyHash: string | null;
+  keyId: string | null;
+  keyAlias: string | null;
+  teamId: string | null;
+}
+
+export function spendRowOf(payload: LoggingPayload, extra: SpendIdentity & { deployment: string | null; httpStatus: number }): SpendRow {
   const u = payload.usage;
   return {
     id: timeOrderedId(),
@@ -86,5 +98,8 @@ export function spendRowOf(payload: LoggingPayload, extra: { deployment: string 
     stream: payload.stream,
     error_code: payload.error?.code ?? null,
     attempts: payload.attempts?.length ?? null,
+    key_id: extra.keyId,
+    key_alias: extra.keyAlias,
+    team_id: extra.teamId,
   };
 }

@@ -1,8 +1,13 @@
 import type { SpendRow } from "./spend-row.js";
+import type { SqlRunner } from "./sql-runner.js";
 
-/** Rows whose created_at is in [from, to), for one model_name when `model` is set. */
+/** Rows whose created_at is in [from, to), narrowed to one model_name, key or team when those are set. */
 export interface SpendFilter {
   model?: string | undefined;
+  /** The 16-hex SHA-256 prefix of a key (spend rows' api_key_hash). */
+  apiKeyHash?: string | undefined;
+  keyAlias?: string | undefined;
+  teamId?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
 }
@@ -50,6 +55,8 @@ export interface SpendStore {
   /** Newest first. */
   logs(filter: SpendFilter, limit: number): Promise<SpendRow[]>;
   summary(filter: SpendFilter): Promise<SpendSummary>;
+  /** The same database for the virtual keys and teams; absent when spend logs are disabled. */
+  readonly sql?: SqlRunner;
   close(): Promise<void>;
 }
 
@@ -57,10 +64,15 @@ export interface SpendStore {
 export function whereOf(filter: SpendFilter, placeholder: (n: number) => string, time: (d: Date) => unknown): { sql: string; params: unknown[] } {
   const clauses: string[] = [];
   const params: unknown[] = [];
-  if (filter.model !== undefined) {
-    params.push(filter.model);
-    clauses.push(`model_name = ${placeholder(params.length)}`);
-  }
+  const equal = (column: string, value: string | undefined) => {
+    if (value === undefined) return;
+    params.push(value);
+    clauses.push(`${column} = ${placeholder(params.length)}`);
+  };
+  equal("model_name", filter.model);
+  equal("api_key_hash", filter.apiKeyHash);
+  equal("key_alias", filter.keyAlias);
+  equal("team_id", filter.teamId);
   if (filter.from !== undefined) {
     params.push(time(filter.from));
     clauses.push(`created_at >= ${placeholder(params.length)}`);

@@ -15,7 +15,7 @@ export interface SpendWorkerData {
   checkpointIntervalMs: number;
 }
 
-export type SpendWorkerRequest = { id: number; op: "migrate" | "insert" | "logs" | "summary" | "close"; args: unknown[] };
+export type SpendWorkerRequest = { id: number; op: "migrate" | "insert" | "logs" | "summary" | "query" | "execute" | "close"; args: unknown[] };
 export type SpendWorkerReply =
   | { id: number; ok: true; value: unknown }
   | { id: number; ok: false; error: { message: string; name?: string; code?: string } }
@@ -66,6 +66,13 @@ port.on("message", (message: SpendWorkerRequest) => {
         break;
       case "summary":
         value = db.summary(args[0] as Parameters<SqliteSpendDatabase["summary"]>[0]);
+        break;
+      case "query":
+        value = db.query(args[0] as string, args[1] as Parameters<SqliteSpendDatabase["query"]>[1]);
+        break;
+      case "execute":
+        value = db.execute(args[0] as Parameters<SqliteSpendDatabase["execute"]>[0]);
+        writesSinceCheckpoint++;
         break;
       case "close":
         clearInterval(checkpointTimer);

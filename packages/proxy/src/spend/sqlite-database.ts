@@ -2,6 +2,7 @@ import type BetterSqlite3 from "better-sqlite3";
 import { MIGRATIONS, SCHEMA_VERSION } from "./migrations.js";
 import { SPEND_COLUMNS } from "./spend-columns.js";
 import type { SpendRow } from "./spend-row.js";
+import type { SqlStatement, SqlValue } from "./sql-runner.js";
 import { TOTALS_SQL, totalsOf, whereOf, type MigrationReport, type SpendFilter, type SpendSummary } from "./spend-store.js";
 
 type DatabaseClass = typeof BetterSqlite3;
@@ -16,6 +17,10 @@ export interface SqliteSpendDatabase {
   insert(rows: readonly SpendRow[]): void;
   logs(filter: SpendFilter, limit: number): SpendRow[];
   summary(filter: SpendFilter): SpendSummary;
+  /** The rows of one SELECT (see sql-runner.ts). */
+  query(sql: string, params: readonly SqlValue[]): unknown[];
+  /** The statements in one transaction; the rows each changed. */
+  execute(statements: readonly SqlStatement[]): number[];
   /** A passive WAL checkpoint (never waits for readers or writers). */
   checkpoint(): void;
   close(): void;
@@ -40,6 +45,14 @@ export function openSqliteSpendDatabase(Database: DatabaseClass, location: strin
     throw err;
   }
   let insertMany: ((batch: readonly SpendRow[]) => void) | undefined;
+  // Key and team statements are few and repeated (the key cache's poll runs every second).
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  const statement = (sql: string) => {
+    let st = prepared.get(sql);
+    if (st === undefined) prepared.set(sql, (st = db.prepare(sql)));
+    return st;
+  };
+  const executeAll = db.transaction((statements: readonly SqlStatement[]) => statements.map((st) => statement(st.sql).run(...st.params).changes));
   const values = new Array<string | number | null>(SPEND_COLUMNS.length);
 
   return {
@@ -95,6 +108,13 @@ export function openSqliteSpendDatabase(Database: DatabaseClass, location: strin
         by_model: byModel.map((r) => ({ model_name: String(r.model_name), ...totalsOf(r) })),
         by_api_key: byKey.map((r) => ({ api_key_hash: (r.api_key_hash as string | null) ?? null, ...totalsOf(r) })),
       };
+    },
+    query(sql, params) {
+      return statement(sql).all(...params);
+    },
+    execute(statements) {
+      // IMMEDIATE: the write lock first, so a read inside sees what the transaction will change.
+      return executeAll.immediate(statements);
     },
     checkpoint() {
       if (db.open) db.pragma("wal_checkpoint(PASSIVE)");

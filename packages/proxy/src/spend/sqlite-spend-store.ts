@@ -5,6 +5,7 @@ import { Worker } from "node:worker_threads";
 import { openSqliteSpendDatabase } from "./sqlite-database.js";
 import type { SpendWorkerData, SpendWorkerReply, SpendWorkerRequest } from "./spend-worker.js";
 import type { SpendStore } from "./spend-store.js";
+import type { SqlValue } from "./sql-runner.js";
 
 /** WAL checkpoints are manual (the automatic one stalls a commit); the worker runs one this often. */
 const CHECKPOINT_INTERVAL_MS = 1000;
@@ -38,6 +39,11 @@ async function openInThreadStore(location: string): Promise<SpendStore> {
     insert: async (rows) => db.insert(rows),
     logs: async (filter, limit) => db.logs(filter, limit),
     summary: async (filter) => db.summary(filter),
+    sql: {
+      dialect: "sqlite",
+      query: async <T>(sql: string, params: readonly SqlValue[] = []) => db.query(sql, params) as T[],
+      execute: async (statements) => db.execute(statements),
+    },
     close: async () => db.close(),
   };
 }
@@ -119,6 +125,11 @@ async function openWorkerStore(workerUrl: URL, location: string): Promise<SpendS
     insert: (rows) => call("insert", rows),
     logs: (filter, limit) => call("logs", filter, limit),
     summary: (filter) => call("summary", filter),
+    sql: {
+      dialect: "sqlite",
+      query: <T>(sql: string, params: readonly SqlValue[] = []) => call<T[]>("query", sql, params),
+      execute: (statements) => call<number[]>("execute", statements),
+    },
     async close() {
       if (closed) return;
       closed = true;
