@@ -18,7 +18,7 @@ import { cpuMs } from "./lib/cpu.mjs";
 import { loadCase } from "./lib/load.mjs";
 import { openStreams } from "./lib/open-streams.mjs";
 import { installCleanup, startNode } from "./lib/processes.mjs";
-import { API_VERSION, AZURE_KEY, DEPLOYMENT, INPUT, MASTER_KEY, SLOW_QUERY, cleanEnv, startDheera, startFake, startPassthrough, targets, writeProxyConfig } from "./lib/setup.mjs";
+import { API_VERSION, AZURE_KEY, DEPLOYMENT, INPUT, MASTER_KEY, SLOW_QUERY, cleanEnv, createBenchKey, startDheera, startFake, startPassthrough, targets, writeProxyConfig } from "./lib/setup.mjs";
 
 const argv = process.argv.slice(2);
 const opt = (name, fallback) => (argv.includes(`--${name}`) ? argv[argv.indexOf(`--${name}`) + 1] : fallback);
@@ -39,6 +39,8 @@ if (basePath) builds.push({ name: "base", start: (name = "dheera_ai-base") => st
 const streamCases = cases.filter((id) => id.startsWith("mem-"));
 const loadCases = cases.filter((id) => !id.startsWith("mem-"));
 if (loadCases.length) for (const b of builds) b.proc = await b.start();
+// Case g needs a virtual key; a build without them skips it.
+if (loadCases.some((id) => id.startsWith("g-"))) for (const b of builds) b.virtualKey = await createBenchKey(b.proc.url);
 
 /** The other checkout's CLI, with its own @dheera/* packages (the config's folder decides which provider loads). */
 async function startBase(root, name) {
@@ -61,7 +63,7 @@ async function startBase(root, name) {
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const targetOf = (url, kind) => targets({ upstream: fake.url, passthrough: passthrough.url, dheera: url }).responses[kind];
+const targetOf = (url, kind, virtualKey) => targets({ upstream: fake.url, passthrough: passthrough.url, dheera: url, virtualKey }).responses[kind];
 
 async function measure(t, stream, pid) {
   const load = (seconds) =>
@@ -83,7 +85,9 @@ for (const id of loadCases) {
     passRow.p50.push(b.p50);
     passRow.p99.push(b.p99);
     for (const [i, build] of builds.entries()) {
-      const m = await measure(targetOf(build.proc.url, kind), stream, build.proc.pid);
+      const target = targetOf(build.proc.url, kind, build.virtualKey);
+      if (!target) continue;
+      const m = await measure(target, stream, build.proc.pid);
       rows[i].ratio.push(m.rps / b.rps);
       rows[i].cpu.push(m.cpuUs);
       rows[i].p50.push(m.p50);
@@ -98,6 +102,10 @@ for (const id of loadCases) {
     continue;
   }
   for (const r of rows) {
+    if (r.ratio.length === 0) {
+      console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  (not supported by this build)`);
+      continue;
+    }
     const ratios = r.ratio.map((x) => x.toFixed(2)).join(" ");
     console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  x(b) median ${median(r.ratio).toFixed(2)} [${ratios}]  CPU ${Math.round(median(r.cpu))} us/req${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
   }

@@ -30,6 +30,7 @@ import {
   MASTER_KEY,
   ROOT,
   checkTarget,
+  createBenchKey,
   startDheera,
   startFake,
   startPassthrough,
@@ -150,7 +151,8 @@ try {
   log(`dheera_ai did not start; measuring the baselines only.\n${err.message}`);
 }
 log(`fake Azure ${fake.url}, pass-through ${passthrough.url}, dheera_ai ${dheera?.url ?? "(not running)"}`);
-const T = targets({ upstream: fake.url, passthrough: passthrough.url, dheera: dheera?.url });
+const virtualKey = dheera ? await createBenchKey(dheera.url) : undefined;
+const T = targets({ upstream: fake.url, passthrough: passthrough.url, dheera: dheera?.url, virtualKey });
 const pidOf = (t) => (t.kind === "a" ? undefined : t.kind === "b" ? passthrough.pid : dheera?.pid);
 const usable = (t) => t.kind === "a" || t.kind === "b" || dheera !== undefined;
 
@@ -223,7 +225,7 @@ async function measure(t, stream, extra) {
 
 // 1. Throughput: closed loop, `connections` concurrent, as fast as each target answers.
 const order = [
-  ...["a", "b", "c", "d", "f"].map((k) => T.responses[k]),
+  ...["a", "b", "c", "d", "f", "g"].map((k) => T.responses[k]).filter(Boolean),
   ...["a", "b", "e"].map((k) => T.chat[k]),
 ];
 for (const stream of [false, true]) {

@@ -114,12 +114,29 @@ const proxyHeaders = { ...JSON_CT, authorization: `Bearer ${MASTER_KEY}` };
 const messages = [{ role: "user", content: INPUT }];
 
 /**
+ * A virtual key with every limit set (high enough never to refuse), for case (g): what a
+ * platform team's client call costs with auth by virtual key and rate limits, budget and
+ * parallel counting on. Undefined when the build has no virtual keys (compare --base on an older one).
+ */
+export async function createBenchKey(dheera) {
+  const res = await request(`${dheera}/key/generate`, {
+    method: "POST",
+    headers: proxyHeaders,
+    body: JSON.stringify({ key_alias: `bench-${Date.now()}`, rpm_limit: 1e9, tpm_limit: 1e12, max_parallel_requests: 1e6, max_budget: 1e9, budget_duration: "30d" }),
+  });
+  const body = await res.body.text();
+  if (res.statusCode !== 200) return undefined;
+  return JSON.parse(body).key;
+}
+
+/**
  * Every target: `kind` a (direct), b (pass-through), c (dheera /v1/responses), d (dheera chat
  * bridge on azure/responses/...), e (dheera /v1/chat/completions, native chat deployment),
- * f (dheera /v1/responses on a model_name with two deployments, retries and a fallback).
+ * f (dheera /v1/responses on a model_name with two deployments, retries and a fallback),
+ * g (c with a virtual key that has rate limits and a budget, when `virtualKey` is given).
  * `api` is the upstream API the request ends at, which picks the a/b baselines.
  */
-export function targets({ upstream, passthrough, dheera }) {
+export function targets({ upstream, passthrough, dheera, virtualKey }) {
   const responsesPath = `/openai/responses?api-version=${API_VERSION}`;
   const chatPath = `/openai/deployments/${DEPLOYMENT}/chat/completions?api-version=${API_VERSION}`;
   const t = (kind, api, origin, p, headers, body, label) => ({ kind, api, origin, path: p, headers, body, label });
@@ -130,6 +147,9 @@ export function targets({ upstream, passthrough, dheera }) {
       c: t("c", "responses", dheera, "/v1/responses", proxyHeaders, (s) => ({ model: "bench-responses", input: INPUT, stream: s }), "(c) dheera_ai /v1/responses"),
       d: t("d", "responses", dheera, "/v1/chat/completions", proxyHeaders, (s) => ({ model: "bench-bridge", messages, stream: s }), "(d) dheera_ai chat bridge"),
       f: t("f", "responses", dheera, "/v1/responses", proxyHeaders, (s) => ({ model: "bench-routed", input: INPUT, stream: s }), "(f) dheera_ai /v1/responses, 2 deployments + router"),
+      ...(virtualKey
+        ? { g: t("g", "responses", dheera, "/v1/responses", { ...JSON_CT, authorization: `Bearer ${virtualKey}` }, (s) => ({ model: "bench-responses", input: INPUT, stream: s }), "(g) dheera_ai /v1/responses, virtual key with limits") }
+        : {}),
     },
     chat: {
       a: t("a", "chat", upstream, chatPath, upstreamHeaders, (s) => ({ messages, stream: s }), "(a) direct to upstream"),

@@ -28,6 +28,7 @@ export class KeyCache {
   #lastCheck = 0;
   #checking: Promise<void> | undefined;
   #missCheck: Promise<void> | undefined;
+  #readable = false;
   #timer: NodeJS.Timeout | undefined;
   /** Bumped on every reload, so what was derived from the records (identities) can be rebuilt. */
   generation = 0;
@@ -49,6 +50,11 @@ export class KeyCache {
 
   get size(): number {
     return this.#keys.size;
+  }
+
+  /** False while the database cannot be read (the keys already loaded still serve). */
+  get readable(): boolean {
+    return this.#readable;
   }
 
   key(token: string): KeyRecord | undefined {
@@ -79,7 +85,14 @@ export class KeyCache {
     this.#checking ??= (async () => {
       try {
         this.#lastCheck = performance.now();
-        const stamp = await this.store.stamp();
+        let stamp: string;
+        try {
+          stamp = await this.store.stamp();
+        } catch (err) {
+          this.#readable = false;
+          throw err;
+        }
+        this.#readable = true;
         this.options.onLoaded?.();
         if (stamp === this.#stamp) return;
         const { keys, teams } = await this.store.loadAll();

@@ -14,7 +14,15 @@ export function readiness(s: ProxyServices, version: string): RouteHandler {
       sendJson(res, 503, { status: "unhealthy", reason: "shutting down" });
       return;
     }
-    sendJson(res, 200, { status: "healthy", dheera_ai_version: version, models: s.router.modelNames.length });
+    // Degraded parts are reported but do not fail readiness: the proxy still serves (keys already
+    // loaded, local counters), and taking every replica out of a load balancer would not.
+    sendJson(res, 200, {
+      status: "healthy",
+      dheera_ai_version: version,
+      models: s.router.modelNames.length,
+      ...(s.keys ? { virtual_keys: { backend: s.reporting.store.backend, readable: s.keys.cache.readable } } : {}),
+      ...(s.limits ? { limits: s.limits.status() } : {}),
+    });
   };
 }
 
