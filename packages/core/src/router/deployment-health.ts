@@ -51,7 +51,22 @@ export class DeploymentHealth {
   #halfOpen = false;
   lastError: string | undefined;
 
-  constructor(private readonly rules: HealthRules) {}
+  constructor(
+    private readonly rules: HealthRules,
+    /** Told when this deployment starts cooling down here (to share it with other processes). */
+    private readonly onCooldown?: (until: number, reason: CooldownReason) => void,
+  ) {}
+
+  /**
+   * A cooldown another process started (shared through Redis by the proxy): the deployment is
+   * left out until `until` here too. Counters are not touched; a later cooldown is never shortened.
+   */
+  coolDownFrom(until: number, reason: CooldownReason, now: number): void {
+    if (!this.rules.canCoolDown || until <= now || until <= this.cooldownUntil) return;
+    this.cooldownUntil = until;
+    this.cooldownReason = reason;
+    this.#halfOpen = false;
+  }
 
   /**
    * Whether a new request may go here now: `no` while cooling down (or half-open with its trial
@@ -135,6 +150,7 @@ export class DeploymentHealth {
     this.failsInARow = 0;
     this.#halfOpen = false;
     this.#fails = 0;
+    this.onCooldown?.(this.cooldownUntil, reason);
   }
 
   #roll(now: number): void {

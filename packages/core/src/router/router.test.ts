@@ -172,6 +172,29 @@ describe("Router: retries", () => {
 });
 
 describe("Router: cooldowns", () => {
+  it("tells of a cooldown it starts, and leaves a deployment out while another process says it cools down", async () => {
+    const list = deployments([["m", "a"], ["m", "b"]]);
+    const clock = { now: 1_000_000 };
+    const told: [string, number, string][] = [];
+    const first = new Router(list, { allowed_fails: 0, cooldown_time: 5, routing_strategy: "round-robin" }, { now: () => clock.now, onCooldown: (t, until, reason) => told.push([t.id, until, reason]) });
+    const second = new Router(list, { routing_strategy: "round-robin" }, { now: () => clock.now });
+    await run(first, (a) => {
+      if (a.target.id === "a") throw serverError();
+      return "ok";
+    }).done;
+    expect(told).toEqual([["a", 1_005_000, "failures"]]);
+
+    // The second process hears of it: every request goes to b until the cooldown is over.
+    expect(second.coolDown("a", told[0]![1], "failures")).toBe(true);
+    expect(second.coolDown("nope", told[0]![1], "failures")).toBe(false);
+    const served: string[] = [];
+    for (let i = 0; i < 4; i++) await run(second, (a) => (served.push(a.target.id), "ok")).done;
+    expect(served).toEqual(["b", "b", "b", "b"]);
+    clock.now += 5001;
+    for (let i = 0; i < 2; i++) await run(second, (a) => (served.push(a.target.id), "ok")).done;
+    expect(served.slice(4)).toContain("a");
+  });
+
   it("sends an always-failing deployment at most allowed_fails + 1 requests per cooldown window while its sibling serves everything", async () => {
     const { router, clock } = fakeRouter(deployments([["m", "bad"], ["m", "good"]]), { allowed_fails: 3, cooldown_time: 5, routing_strategy: "round-robin" });
     const perWindow = new Map<number, number>();

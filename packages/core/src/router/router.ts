@@ -3,7 +3,7 @@ import type { attemptRecordSchema } from "../cost/logging-payload.js";
 import { DheeraError, InvalidRequestError, UnsupportedOperationError, UpstreamTimeoutError } from "../errors/dheera-error.js";
 import { isAbortError } from "../errors/to-openai-error.js";
 import type { CallOptions } from "../provider/deployment.js";
-import { DeploymentHealth } from "./deployment-health.js";
+import { DeploymentHealth, type CooldownReason } from "./deployment-health.js";
 import { classifyFailure, type FailureClass } from "./failure-class.js";
 import type { RoutedDeployment } from "./model-list.js";
 import { decodeResponseId, encodeResponseId } from "./response-id.js";
@@ -69,6 +69,8 @@ export interface RouterOptions {
   random?: () => number;
   /** Waits between attempts; rejects with the signal's reason when it aborts. */
   sleep?: (ms: number, signal: AbortSignal | undefined) => Promise<void>;
+  /** A deployment started cooling down on this router (e.g. to tell other replicas: see `coolDown`). */
+  onCooldown?: (target: RouterTarget, until: number, reason: CooldownReason) => void;
 }
 
 interface Group {
@@ -104,12 +106,16 @@ export class Router {
     for (const d of deployments) sizes.set(d.modelName, (sizes.get(d.modelName) ?? 0) + 1);
     const targets: RouterTarget[] = [];
     for (const d of deployments) {
-      const health = new DeploymentHealth({
-        allowedFails: this.policy.allowedFails,
-        cooldownMs: this.policy.cooldownMs,
-        maxRetryWaitMs: this.policy.maxRetryWaitMs,
-        canCoolDown: sizes.get(d.modelName)! > 1,
-      });
+      const onCooldown = options.onCooldown;
+      const health = new DeploymentHealth(
+        {
+          allowedFails: this.policy.allowedFails,
+          cooldownMs: this.policy.cooldownMs,
+          maxRetryWaitMs: this.policy.maxRetryWaitMs,
+          canCoolDown: sizes.get(d.modelName)! > 1,
+        },
+        onCooldown && ((until, reason) => onCooldown(target, until, reason)),
+      );
       const target: RouterTarget = { ...d, health };
       targets.push(target);
       let group = this.#groups.get(d.modelName);
@@ -126,6 +132,14 @@ export class Router {
 
   has(modelName: string): boolean {
     return this.#groups.has(modelName);
+  }
+
+  /** Leaves the deployment with this id out until `until`: a cooldown another process started. False for an unknown id. */
+  coolDown(deploymentId: string, until: number, reason: CooldownReason): boolean {
+    const target = this.#byId.get(deploymentId);
+    if (!target) return false;
+    for (const t of this.targets) if (t.id === deploymentId) t.health.coolDownFrom(until, reason, this.#now());
+    return true;
   }
 
   /** The deployments of a model_name, in model_list order. */
