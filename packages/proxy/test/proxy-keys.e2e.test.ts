@@ -50,6 +50,11 @@ async function admin(proxy: ProxyProcess, method: "GET" | "POST", path: string, 
 
 const client = (proxy: ProxyProcess, apiKey: string) => new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey, maxRetries: 0 });
 const ask = (proxy: ProxyProcess, key: string, model = "gpt-4o") => client(proxy, key).responses.create({ model, input: "hi" });
+/** Limits count per minute on the clock: a test of one starts well inside a minute, not at its edge. */
+async function awayFromMinuteEdge(): Promise<void> {
+  const left = 60_000 - (Date.now() % 60_000);
+  if (left < 3000) await new Promise((r) => setTimeout(r, left + 50));
+}
 const failureOf = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as { status: number; code?: string; message: string });
 
 describe.each<Backend>(["sqlite", "postgres"])("virtual keys: %s", (backend) => {
@@ -170,6 +175,49 @@ describe.each<Backend>(["sqlite", "postgres"])("virtual keys: %s", (backend) => 
     expect(await admin(proxy, "POST", "/team/delete", { team_ids: [teamId] })).toMatchObject({ status: 200, body: { deleted_teams: [teamId] } });
     expect((await admin(proxy, "GET", `/key/info?key=${member.body.token}`)).status).toBe(404);
     expect((await admin(proxy, "GET", `/team/info?team_id=${teamId}`)).status).toBe(404);
+  });
+
+  it("enforces rpm_limit with OpenAI's headers, and budgets of keys and teams as soon as a call's cost is known", async () => {
+    const { proxy } = await proxyOn(backend);
+    const limited = (await admin(proxy, "POST", "/key/generate", { rpm_limit: 2, tpm_limit: 1_000_000 })).body;
+    await awayFromMinuteEdge();
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await postJson(`${proxy.url}/v1/responses`, { model: "gpt-4o", input: "hi" }, { authorization: `Bearer ${limited.key}` }));
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 429]);
+    expect(answers[0]!.headers.get("x-ratelimit-limit-requests")).toBe("2");
+    expect(answers[0]!.headers.get("x-ratelimit-remaining-requests")).toBe("1");
+    expect(answers[0]!.headers.get("x-ratelimit-reset-requests")).toMatch(/^(\d+(\.\d+)?s|\d+ms|1m0s)$/);
+    expect(answers[0]!.headers.get("x-ratelimit-limit-tokens")).toBe("1000000");
+    expect(answers[2]!.headers.get("retry-after")).toMatch(/^\d+$/);
+    expect(await answers[2]!.json()).toMatchObject({ error: { type: "rate_limit_error", code: "rate_limit_exceeded", message: expect.stringContaining("rpm_limit") } });
+    // The official client sees a RateLimitError.
+    expect(await failureOf(ask(proxy, limited.key))).toMatchObject({ status: 429, code: "rate_limit_exceeded" });
+
+    // A budget smaller than one call: the first call is answered, the next refused.
+    const poor = (await admin(proxy, "POST", "/key/generate", { key_alias: "poor", max_budget: 0.000001, budget_duration: "1d" })).body;
+    await expect(ask(proxy, poor.key)).resolves.toBeTruthy();
+    const broke = await postJson(`${proxy.url}/v1/responses`, { model: "gpt-4o", input: "hi" }, { authorization: `Bearer ${poor.key}` });
+    expect(broke.status).toBe(429);
+    const body = (await broke.json()) as Json;
+    expect(body.error).toMatchObject({ type: "insufficient_quota", code: "budget_exceeded" });
+    expect(body.error.message).toMatch(/key 'poor'.*\$0\.000001 budget.*resets at/);
+    const info = await waitFor(async () => {
+      const r = await admin(proxy, "GET", "/key/info?key=poor");
+      return r.body.info.spend > 0 ? r : undefined;
+    }, 5000, "the key's spend row");
+    expect(info.body.info).toMatchObject({ max_budget: 0.000001, budget_remaining: 0 });
+    expect(Date.parse(info.body.info.budget_reset_at) - Date.now()).toBeGreaterThan(86_000_000);
+
+    // A team's budget holds for its keys together, and across a restart (read back from the spend rows).
+    await admin(proxy, "POST", "/team/new", { team_id: "tight", max_budget: 0.000001 });
+    const one = (await admin(proxy, "POST", "/key/generate", { team_id: "tight" })).body;
+    const two = (await admin(proxy, "POST", "/key/generate", { team_id: "tight" })).body;
+    await expect(ask(proxy, one.key)).resolves.toBeTruthy();
+    expect(await failureOf(ask(proxy, two.key))).toMatchObject({ status: 429, code: "budget_exceeded" });
+    await waitFor(async () => ((await admin(proxy, "GET", "/spend/logs?team_id=tight")).body.data.length >= 2 ? true : undefined), 5000, "team rows");
+    await proxy.stop();
+    const { proxy: again } = await proxyOn(backend, stores.at(-1));
+    expect(await failureOf(ask(again, two.key))).toMatchObject({ status: 429, code: "budget_exceeded" });
   });
 
   it("pages /key/list and filters it by team and alias", async () => {

@@ -4,11 +4,15 @@ import type { RequestContext } from "./request-context.js";
 
 /**
  * Headers from the upstream worth passing on (rate limits, region, processing time). The
- * upstream's own `x-request-id` becomes `x-upstream-request-id`: `x-request-id` is ours.
+ * upstream's own `x-request-id` becomes `x-upstream-request-id`: `x-request-id` is ours. A
+ * virtual key is paced by its own limits (call-admission.ts sets their headers), never by the
+ * deployment's quota, which all keys share.
  */
 export function upstreamHeaders(meta: WireMeta, ctx: RequestContext): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
+  const ownLimits = ctx.identity?.kind === "virtual";
   for (const [name, value] of Object.entries(meta.headers)) {
+    if (ownLimits && name.startsWith("x-ratelimit-")) continue;
     if (name === "x-request-id") out["x-upstream-request-id"] = value;
     else out[name] = value;
   }

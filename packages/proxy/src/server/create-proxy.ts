@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import { ProviderRegistry, Router, defaultTransport, type Transport } from "@dheera/core";
 import { createCallReporting } from "../pipeline/call-reporting.js";
 import { openVirtualKeys } from "../keys/open-virtual-keys.js";
+import { MemoryLimitStore } from "../limits/memory-limit-store.js";
 import { createAuthenticator } from "../auth/authenticator.js";
 import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../logging/logger.js";
@@ -86,7 +87,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     router,
     auth: createAuthenticator(masterKey, () => keys?.identities),
     keys: keys?.admin,
-    limits: undefined,
+    limits: keys ? new MemoryLimitStore() : undefined,
     logger,
     reporting,
     redact,
