@@ -2,6 +2,7 @@ import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
 import { SKIP_POSTGRES, SKIP_REASON } from "./helpers/postgres.js";
+import { SKIP_REDIS, startTestRedis, type TestRedis } from "./helpers/redis.js";
 import { postJson } from "./helpers/sse.js";
 import { auth, referenceReply, waitFor } from "./helpers/spend.js";
 import { openTestStore, type Backend, type TestStore } from "./helpers/spend-store.js";
@@ -31,10 +32,10 @@ afterAll(async () => {
 
 const models = () => [azureModel("gpt-4o", "azure/gpt-4o", emu.url), azureModel("bridge", "azure/responses/gpt-4o", emu.url)].join("\n");
 
-async function proxyOn(backend: Backend, store?: TestStore): Promise<{ proxy: ProxyProcess; store: TestStore }> {
+async function proxyOn(backend: Backend, store?: TestStore, extra = ""): Promise<{ proxy: ProxyProcess; store: TestStore }> {
   const s = store ?? (await openTestStore(backend));
   if (!store) stores.push(s);
-  const proxy = await spawnProxy(writeConfig(configYaml(models(), `${s.settings}  spend_flush_interval_ms: 20\n`)));
+  const proxy = await spawnProxy(writeConfig(configYaml(models(), `${s.settings}  spend_flush_interval_ms: 20\n${extra}`)));
   return { proxy, store: s };
 }
 
@@ -246,6 +247,61 @@ describe.skipIf(SKIP_POSTGRES)("virtual keys across two replicas on one PostgreS
     await waitFor(async () => ((await failureOf(ask(a, made.body.key)))?.status === 401 ? true : undefined), 2000, "replica A to refuse the deleted key");
     expect(Date.now() - started).toBeLessThan(2000);
   });
+});
+
+describe.skipIf(SKIP_POSTGRES || SKIP_REDIS)("limits across two replicas on one PostgreSQL and one Redis", () => {
+  let redis: TestRedis;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  const replicas = async () => {
+    const settings = `  redis_url: ${redis.url}\n  redis_key_prefix: "${redis.prefix}"\n`;
+    const { proxy: a, store } = await proxyOn("postgres", undefined, settings);
+    const { proxy: b } = await proxyOn("postgres", store, settings);
+    return { a, b, store };
+  };
+  const call = (proxy: ProxyProcess, key: string) => postJson(`${proxy.url}/v1/responses`, { model: "gpt-4o", input: "hi" }, { authorization: `Bearer ${key}` });
+
+  it("admits exactly rpm_limit across both, shares a team budget, and has one spend row per request", async () => {
+    const { a, b, store } = await replicas();
+    const key = (await admin(a, "POST", "/key/generate", { key_alias: "shared-rpm", rpm_limit: 10 })).body.key as string;
+    await awayFromMinuteEdge();
+    const statuses = await Promise.all(Array.from({ length: 30 }, async (_, i) => (await call(i % 2 ? a : b, key)).status));
+    expect(statuses.filter((st) => st === 200)).toHaveLength(10);
+    expect(statuses.filter((st) => st === 429)).toHaveLength(20);
+    const rows = await waitFor(async () => {
+      const r = await store.rows();
+      return r.length >= 30 ? r : undefined;
+    }, 5000, "30 spend rows");
+    expect(rows).toHaveLength(30);
+
+    await admin(a, "POST", "/team/new", { team_id: "shared-budget", max_budget: 0.000001 });
+    const one = (await admin(a, "POST", "/key/generate", { team_id: "shared-budget" })).body.key as string;
+    const two = (await admin(b, "POST", "/key/generate", { team_id: "shared-budget" })).body.key as string;
+    expect((await call(a, one)).status).toBe(200);
+    // The cost is in Redis the moment the call ends: the other replica refuses the team at once.
+    const refused = await call(b, two);
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: "budget_exceeded", message: expect.stringContaining("team 'shared-budget'") } });
+  });
+
+  it("loses no request while Redis is stopped and started again mid-run, and says so in readiness", async () => {
+    const { a, b } = await replicas();
+    const key = (await admin(a, "POST", "/key/generate", { rpm_limit: 100_000 })).body.key as string;
+    const burst = () => Promise.all(Array.from({ length: 20 }, async (_, i) => (await call(i % 2 ? a : b, key)).status));
+    expect(new Set(await burst())).toEqual(new Set([200]));
+    await redis.stop();
+    expect(new Set(await burst())).toEqual(new Set([200]));
+    const ready = await (await fetch(`${a.url}/health/readiness`)).json();
+    expect(ready).toMatchObject({ status: "healthy", limits: { backend: "redis", healthy: false } });
+    await redis.start();
+    await waitFor(async () => ((await (await fetch(`${b.url}/health/readiness`)).json()).limits.healthy ? true : undefined), 10_000, "replica b back on Redis");
+    expect(new Set(await burst())).toEqual(new Set([200]));
+    expect(a.logs().some((l) => String(l.msg).includes("Redis is unreachable"))).toBe(true);
+  }, 30_000);
 });
 
 describe("virtual keys without a master key or a database", () => {

@@ -45,6 +45,22 @@ export const generalSettingsSchema = z.strictObject({
    * `x-dheera-response-cost` header and the callbacks.
    */
   disable_spend_logs: z.boolean().optional(),
+  /**
+   * `redis://[:password@]host:6379[/db]` (or `rediss://`): virtual keys' rate limits, parallel
+   * requests and budgets are counted in Redis, so every replica admits exactly the limit between
+   * them. Without it (and without REDIS_URL) each process counts for itself.
+   */
+  redis_url: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, "must be a redis:// or rediss:// URL")
+    .optional(),
+  /** Prefix of every Redis key the proxy writes (default `dheera:`), so proxies can share a Redis. */
+  redis_key_prefix: z.string().min(1).max(64).optional(),
+  /**
+   * When Redis cannot be reached: `fail_open` (default) admits with this process's own counters
+   * until Redis is back; `fail_closed` refuses virtual keys' calls with 503 meanwhile.
+   */
+  redis_failure_mode: z.enum(["fail_open", "fail_closed"]).optional(),
 }).check((ctx) => {
   const headers = ctx.value.request_header_timeout_seconds ?? 30;
   const whole = ctx.value.request_body_timeout_seconds ?? 60;

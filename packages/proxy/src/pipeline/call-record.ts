@@ -64,13 +64,21 @@ export function beginCall(s: ProxyServices, ctx: RequestContext, req: IncomingMe
   ctx.attachment = {
     finished(ctx, status, endedAt) {
       if (call.usage) ctx.log.usage = call.usage;
-      const cost = s.reporting.report(ctx, call, status, endedAt).cost;
-      ctx.log.cost = cost;
-      // The budget counts the cost now, not when the spend row is written.
-      call.lease?.settle({ totalTokens: call.usage?.total_tokens ?? 0, cost: cost ?? 0 });
+      ctx.log.cost = s.reporting.report(ctx, call, status, endedAt).cost;
+      // Calls that failed before their answer settle here (a settled lease ignores this).
+      settleLimits(call);
     },
   };
   return call;
+}
+
+/**
+ * Counts the call's tokens and cost toward its key's and team's limits and budgets, and frees
+ * its parallel slot: as soon as they are known, before the answer reaches the client, so the
+ * client's next call already sees them. Once per call; nothing for the master key.
+ */
+export function settleLimits(call: CallRecord): void {
+  call.lease?.settle({ totalTokens: call.usage?.total_tokens ?? 0, cost: callCost(call) ?? 0 });
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { DheeraError, type Attempt, type StreamAccounting, type ToSseOptions, type WireStreamResult } from "@dheera/core";
-import type { CallRecord } from "./call-record.js";
+import { settleLimits, type CallRecord } from "./call-record.js";
 import { recordStreamEnd } from "./stream-outcome.js";
 import type { RequestContext } from "../http/request-context.js";
 import type { ProxyServices } from "./services.js";
@@ -35,6 +35,7 @@ export async function relayStream(
   try {
     const piped = await pipeSse(res, result.stream, relay, ctx, { head, redact: s.redactText, ...(options.onMessage ? { onMessage: options.onMessage } : {}) });
     recordStreamEnd(call, accounting, result, piped, options.encodeId);
+    settleLimits(call);
     // One rule for the log line: a stream the upstream failed (in-band, or by breaking off) says so, with its cause.
     if (call.failure) call.failure = { ...call.failure, message: s.redactText(call.failure.message) };
     const failure = call.failure;

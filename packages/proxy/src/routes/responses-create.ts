@@ -12,7 +12,7 @@ import {
   pinToState,
   wantsEncryptedReasoning,
 } from "@dheera/core";
-import { costHeader } from "../pipeline/call-record.js";
+import { costHeader, settleLimits } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
@@ -99,6 +99,7 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     // A Response can come back "failed" inside a 2xx answer: passed on as it is, logged as a failure.
     if (upstream.status === "failed") call.failure = inBandFailure({ code: upstream.error?.code ?? null, message: upstream.error?.message ?? "The response failed." });
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(rewriteResponseIds(upstream, encode)) }, "response body");
+    settleLimits(call);
     sendJson(res, 200, body, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
   };
 }

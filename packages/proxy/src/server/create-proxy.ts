@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
@@ -5,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { ProviderRegistry, Router, defaultTransport, type Transport } from "@dheera/core";
 import { createCallReporting } from "../pipeline/call-reporting.js";
 import { openVirtualKeys } from "../keys/open-virtual-keys.js";
-import { MemoryLimitStore } from "../limits/memory-limit-store.js";
+import { openLimitStore } from "../limits/open-limit-store.js";
 import { createAuthenticator } from "../auth/authenticator.js";
 import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../logging/logger.js";
@@ -79,15 +80,34 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
   const router = new Router(deployments, routerSettings);
 
   const masterKey = general.master_key ?? (env.DHEERA_AI_MASTER_KEY || undefined);
-  const redact = createRedactor([...(masterKey ? [masterKey] : []), ...collectSecrets(loaded.config), ...databaseSecrets(general.database_url)]);
+  const redact = createRedactor([
+    ...(masterKey ? [masterKey] : []),
+    ...collectSecrets(loaded.config),
+    ...urlSecrets(general.database_url),
+    ...urlSecrets(general.redis_url ?? (env.REDIS_URL || undefined)),
+  ]);
   const reporting = await createCallReporting(loaded, logger, redact);
   const keys = await openVirtualKeys(reporting.store, router.modelNames, logger, redact);
+  const redisUrl = general.redis_url ?? (env.REDIS_URL || undefined);
+  const limits = keys
+    ? await openLimitStore({
+        redisUrl,
+        prefix: general.redis_key_prefix,
+        failureMode: general.redis_failure_mode,
+        warn: (message, fields) => logger.warn({ limits: { backend: "redis" }, ...(redact(fields ?? {}) as object) }, message),
+        info: (message) => logger.info({ limits: { backend: "redis" } }, message),
+      })
+    : undefined;
+  // Workers of --num_workers are separate processes: without Redis each counts limits alone.
+  if (keys && redisUrl === undefined && cluster.isWorker && cluster.worker?.id === 1) {
+    logger.warn({ limits: { backend: "memory" } }, "several workers without redis_url: each worker admits a virtual key's whole rate limit by itself; set redis_url for exact limits");
+  }
   let draining = false;
   const services: ProxyServices = {
     router,
     auth: createAuthenticator(masterKey, () => keys?.identities),
     keys: keys?.admin,
-    limits: keys ? new MemoryLimitStore() : undefined,
+    limits,
     logger,
     reporting,
     redact,
@@ -127,6 +147,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
       deployments: deployments.map((d) => ({ model_name: d.modelName, model: d.reference, api_base: d.deployment.apiBase, id: d.id })),
       auth: services.auth.enabled ? (keys ? "master_key+virtual_keys" : "master_key") : "none",
       spend_store: { backend: reporting.store.backend, location: reporting.store.location },
+      ...(limits ? { limits: limits.backend } : {}),
       callbacks: reporting.sinks.names,
     },
     "config loaded",
@@ -164,15 +185,15 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
         server.closeAllConnections();
         await closed;
         keys?.admin.cache.stop();
-        await reporting.close(FLUSH_ON_SHUTDOWN_MS);
+        await Promise.all([reporting.close(FLUSH_ON_SHUTDOWN_MS), limits?.close()]);
       })();
       return closing;
     },
   };
 }
 
-/** The database URL and its password, for the redactor: a connection error may echo either. */
-function databaseSecrets(url: string | undefined): string[] {
+/** A database or Redis URL and its password, for the redactor: a connection error may echo either. */
+function urlSecrets(url: string | undefined): string[] {
   if (url === undefined) return [];
   try {
     const password = decodeURIComponent(new URL(url).password);
