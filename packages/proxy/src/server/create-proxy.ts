@@ -7,6 +7,7 @@ import { ProviderRegistry, Router, defaultTransport, type Transport } from "@dhe
 import { createCallReporting } from "../pipeline/call-reporting.js";
 import { openVirtualKeys } from "../keys/open-virtual-keys.js";
 import { openLimitStore } from "../limits/open-limit-store.js";
+import { shareCooldowns, type SharedCooldowns } from "../replicas/shared-cooldowns.js";
 import { createAuthenticator } from "../auth/authenticator.js";
 import { validateConfig, type Env, type LoadedConfig } from "../config/load-config.js";
 import { createLogger, type Logger } from "../logging/logger.js";
@@ -77,7 +78,9 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     env,
     warn: (message) => logger.warn({ warning: message }, "provider warning"),
   });
-  const router = new Router(deployments, routerSettings);
+  // Cooldowns are shared with the other replicas once Redis is set up (below).
+  let shared: SharedCooldowns | undefined;
+  const router = new Router(deployments, routerSettings, { onCooldown: (target, until, reason) => shared?.publish(target.id, until, reason) });
 
   const masterKey = general.master_key ?? (env.DHEERA_AI_MASTER_KEY || undefined);
   const redact = createRedactor([
@@ -98,6 +101,11 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
         info: (message) => logger.info({ limits: { backend: "redis" } }, message),
       })
     : undefined;
+  if (redisUrl !== undefined) {
+    shared = await shareCooldowns(redisUrl, general.redis_key_prefix ?? "dheera:", () => router, (err) =>
+      logger.debug({ err: { message: String(redact(err.message)) } }, "could not share a cooldown through Redis"),
+    );
+  }
   // Workers of --num_workers are separate processes: without Redis each counts limits alone.
   if (keys && redisUrl === undefined && cluster.isWorker && cluster.worker?.id === 1) {
     logger.warn({ limits: { backend: "memory" } }, "several workers without redis_url: each worker admits a virtual key's whole rate limit by itself; set redis_url for exact limits");
@@ -185,7 +193,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
         server.closeAllConnections();
         await closed;
         keys?.admin.cache.stop();
-        await Promise.all([reporting.close(FLUSH_ON_SHUTDOWN_MS), limits?.close()]);
+        await Promise.all([reporting.close(FLUSH_ON_SHUTDOWN_MS), limits?.close(), shared?.close()]);
       })();
       return closing;
     },
