@@ -331,6 +331,26 @@ describe("Router: fallbacks", () => {
   });
 });
 
+describe("Router: fallbacks a caller may not use", () => {
+  it("skips fallback models the caller is not allowed, and fails as the requested model did", async () => {
+    const { router } = fakeRouter(deployments([["m", "a"], ["big", "b"], ["small", "c"]]), { fallbacks: [{ m: ["big", "small"] }] });
+    const served: string[] = [];
+    const { done } = run(
+      router,
+      (a) => {
+        served.push(a.modelName);
+        if (a.modelName === "m") throw serverError();
+        return "ok";
+      },
+      { allowFallback: (name) => name !== "big" },
+    );
+    await expect(done).resolves.toMatchObject({ fallbackModel: "small" });
+    expect(served).not.toContain("big");
+    const denied = run(router, () => Promise.reject(serverError()), { allowFallback: () => false });
+    await expect(denied.done).rejects.toMatchObject({ status: 500 });
+  });
+});
+
 describe("Router: strategies", () => {
   it("simple-shuffle gives a deployment without a weight the weight 1", async () => {
     let i = 0;

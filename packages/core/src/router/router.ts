@@ -52,6 +52,8 @@ export interface RouteRequest<T> {
   attempt(attempt: Attempt): Promise<T>;
   /** Called as each attempt ends, the last one included. */
   onAttempt?(record: AttemptRecord): void;
+  /** Whether a fallback model_name may answer this caller (a virtual key limited to some models); default all. */
+  allowFallback?(modelName: string): boolean;
 }
 
 export interface RouteResult<T> {
@@ -214,7 +216,7 @@ export class Router {
           // Only the model's own list for this refusal: a generic fallback may be a smaller model.
           const list = (failure.kind === "context_window" ? policy.contextWindowFallbacks : policy.contentPolicyFallbacks).get(modelName) ?? [];
           if (list.length === 0) throw error;
-          for (const next of list) if (!chain.includes(next) && this.#groups.has(next)) chain.push(next);
+          for (const next of list) if (!chain.includes(next) && this.#groups.has(next) && (request.allowFallback?.(next) ?? true)) chain.push(next);
           genericFallbacks = true;
           break;
         }
@@ -247,7 +249,7 @@ export class Router {
       if (!genericFallbacks && request.pinned === undefined) {
         genericFallbacks = true;
         const list = policy.fallbacks.get(requested) ?? policy.defaultFallbacks;
-        for (const next of list) if (!chain.includes(next) && this.#groups.has(next)) chain.push(next);
+        for (const next of list) if (!chain.includes(next) && this.#groups.has(next) && (request.allowFallback?.(next) ?? true)) chain.push(next);
       }
     }
     throw lastError;

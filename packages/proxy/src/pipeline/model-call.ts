@@ -26,7 +26,9 @@ export interface ModelCallSpec<T> {
  */
 export async function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall, call: CallRecord, spec: ModelCallSpec<T>): Promise<RouteResult<T>> {
   await admitCall(s, ctx, res, call, spec.model);
+  const allowed = ctx.identity?.kind === "virtual" ? ctx.identity.allowedModels : null;
   return s.router.run({
+    ...(allowed !== null ? { allowFallback: (name: string) => allowed.has(name) } : {}),
     model: spec.model,
     operation: spec.operation,
     stream: spec.stream,
