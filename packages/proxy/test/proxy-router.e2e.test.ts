@@ -64,8 +64,9 @@ beforeAll(async () => {
     azureModel("primary", "azure/gpt-4o", broken.url, { model_info_id: "primary-only" }),
     azureModel("backup", "azure/gpt-4o", roomy.url, { model_info_id: "backup" }),
     azureModel("big", "azure/gpt-4o", roomy.url, { model_info_id: "big" }),
-    azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-1" }),
-    azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-2" }),
+    // A long cooldown of their own, so a slow machine cannot see it end between two requests.
+    azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-1", cooldown_time: 60 }),
+    azureModel("doomed", "azure/gpt-4o", broken.url, { model_info_id: "doomed-2", cooldown_time: 60 }),
     azureModel("reasoner", "azure/o1-pro", left.url, { model_info_id: "left" }),
     azureModel("reasoner", "azure/o1-pro", right.url, { model_info_id: "right" }),
     azureModel("mixed", "azure/gpt-4o", left.url, { model_info_id: "mixed-left" }),

@@ -68,6 +68,8 @@ export const deploymentRoutingSchema = z.strictObject({
   timeout: positiveSeconds.optional(),
   /** `timeout`, for streamed requests. */
   stream_timeout: positiveSeconds.optional(),
+  /** Seconds this deployment is left out after failures, instead of the router's `cooldown_time`. */
+  cooldown_time: seconds.optional(),
 });
 export type DeploymentRoutingParams = z.infer<typeof deploymentRoutingSchema>;
 export const DEPLOYMENT_ROUTING_KEYS: readonly string[] = Object.freeze(Object.keys(deploymentRoutingSchema.shape));
@@ -79,6 +81,7 @@ export interface DeploymentRouting {
   order: number;
   timeoutMs: number | undefined;
   streamTimeoutMs: number | undefined;
+  cooldownMs: number | undefined;
 }
 
 export function deploymentRouting(params: DeploymentRoutingParams = {}): DeploymentRouting {
@@ -89,6 +92,7 @@ export function deploymentRouting(params: DeploymentRoutingParams = {}): Deploym
     order: params.order ?? 1,
     timeoutMs: ms(params.timeout),
     streamTimeoutMs: ms(params.stream_timeout ?? params.timeout),
+    cooldownMs: ms(params.cooldown_time),
   };
 }
 

@@ -195,6 +195,23 @@ describe("Router: cooldowns", () => {
     expect(served.slice(4)).toContain("a");
   });
 
+  it("keeps a deployment with its own cooldown_time out for that long, not the router's", async () => {
+    const list = deployments([["m", "a", { cooldown_time: 60 }], ["m", "b"]]);
+    const clock = { now: 1_000_000 };
+    const told: [string, number][] = [];
+    const router = new Router(list, { allowed_fails: 0, cooldown_time: 5, routing_strategy: "round-robin" }, { now: () => clock.now, onCooldown: (t, until) => told.push([t.id, until]) });
+    const failing = (a: Attempt) => {
+      if (a.target.id === "a") throw serverError();
+      return "ok";
+    };
+    await run(router, failing).done;
+    expect(told).toEqual([["a", 1_060_000]]);
+    const served: string[] = [];
+    clock.now += 30_000; // past the router's 5 s, within a's 60 s
+    for (let i = 0; i < 4; i++) await run(router, (a) => (served.push(a.target.id), "ok")).done;
+    expect(served).toEqual(["b", "b", "b", "b"]);
+  });
+
   it("sends an always-failing deployment at most allowed_fails + 1 requests per cooldown window while its sibling serves everything", async () => {
     const { router, clock } = fakeRouter(deployments([["m", "bad"], ["m", "good"]]), { allowed_fails: 3, cooldown_time: 5, routing_strategy: "round-robin" });
     const perWindow = new Map<number, number>();

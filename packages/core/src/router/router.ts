@@ -112,7 +112,7 @@ export class Router {
       const health = new DeploymentHealth(
         {
           allowedFails: this.policy.allowedFails,
-          cooldownMs: this.policy.cooldownMs,
+          cooldownMs: d.routing.cooldownMs ?? this.policy.cooldownMs,
           maxRetryWaitMs: this.policy.maxRetryWaitMs,
           canCoolDown: sizes.get(d.modelName)! > 1,
         },
