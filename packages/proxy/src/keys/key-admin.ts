@@ -36,17 +36,7 @@ export class KeyAdmin {
       team_id: team?.team_id ?? null,
       user_id: req.user_id ?? null,
       expires: expiresOf(req.duration ?? null, now),
-      models: req.models ?? [],
-      max_budget: req.max_budget ?? null,
-      budget_duration: checkedBudgetDuration(req.budget_duration ?? null),
-      budget_anchor: iso,
-      rpm_limit: req.rpm_limit ?? null,
-      tpm_limit: req.tpm_limit ?? null,
-      max_parallel_requests: req.max_parallel_requests ?? null,
-      blocked: req.blocked ?? false,
-      metadata: req.metadata ?? {},
-      created_at: iso,
-      updated_at: iso,
+      ...newLimits(req, iso),
     };
     this.#checkModels(record.models, team);
     await this.#checkAlias(record.key_alias, undefined);
@@ -124,17 +114,7 @@ export class KeyAdmin {
     const team: TeamRecord = {
       team_id: teamId,
       team_alias: req.team_alias ?? null,
-      models: req.models ?? [],
-      max_budget: req.max_budget ?? null,
-      budget_duration: checkedBudgetDuration(req.budget_duration ?? null),
-      budget_anchor: iso,
-      rpm_limit: req.rpm_limit ?? null,
-      tpm_limit: req.tpm_limit ?? null,
-      max_parallel_requests: req.max_parallel_requests ?? null,
-      blocked: req.blocked ?? false,
-      metadata: req.metadata ?? {},
-      created_at: iso,
-      updated_at: iso,
+      ...newLimits(req, iso),
     };
     this.#checkModels(team.models, null);
     await this.#write(() => this.store.insertTeam(team));
@@ -259,4 +239,21 @@ function conflict(message: string, param: string | null): DheeraError {
 function isUniqueViolation(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   return code === "23505" || code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY";
+}
+
+/** A new key's or team's limits, budget period and timestamps: what was asked, or none. */
+function newLimits(req: TeamNewRequest | KeyGenerateRequest, iso: string): Omit<TeamRecord, "team_id" | "team_alias"> {
+  return {
+    models: req.models ?? [],
+    max_budget: req.max_budget ?? null,
+    budget_duration: checkedBudgetDuration(req.budget_duration ?? null),
+    budget_anchor: iso,
+    rpm_limit: req.rpm_limit ?? null,
+    tpm_limit: req.tpm_limit ?? null,
+    max_parallel_requests: req.max_parallel_requests ?? null,
+    blocked: req.blocked ?? false,
+    metadata: req.metadata ?? {},
+    created_at: iso,
+    updated_at: iso,
+  };
 }
