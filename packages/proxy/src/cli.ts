@@ -8,6 +8,7 @@ import { loadConfigFile } from "./config/load-config.js";
 import { createProxy } from "./server/create-proxy.js";
 import { startProxy } from "./server/start-proxy.js";
 import { VERSION } from "./version.js";
+import { GROUP_METRICS_ENV, serveClusterMetrics } from "./observability/cluster-metrics.js";
 
 interface CliOptions {
   config?: string;
@@ -75,7 +76,9 @@ async function runPrimary(options: CliOptions & { config: string }): Promise<voi
   let stopping = false;
   let announced = false;
   const listening = new Set<number>();
-  const fork = () => cluster.fork();
+  // Workers know they are ours, so a scrape of any of them asks this primary for the whole group.
+  const fork = () => cluster.fork({ [GROUP_METRICS_ENV]: "1" });
+  serveClusterMetrics();
 
   cluster.on("message", (worker, message: { type?: string; url?: string }) => {
     if (message?.type !== LISTENING) return;

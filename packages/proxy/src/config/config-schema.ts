@@ -127,6 +127,11 @@ export const dheeraAiSettingsSchema = z.strictObject({
    * instead of refused with a 400. A request's own `drop_params` wins.
    */
   drop_params: z.boolean().optional(),
+  /**
+   * LiteLLM's name. `GET /metrics` needs the master key unless this is false (then anyone who can
+   * reach the port may scrape: keep the port private). Default true.
+   */
+  require_auth_for_metrics_endpoint: z.boolean().optional(),
   /** Where every request's logging payload goes besides the spend store. */
   callbacks: z.array(callbackSchema).optional(),
 });

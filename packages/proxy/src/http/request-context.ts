@@ -52,6 +52,8 @@ export interface RequestContext {
    * request is done, before its log line is written. This layer only carries it.
    */
   attachment: RequestAttachment | undefined;
+  /** The matched route's pattern (`/responses/:id`), once matched: a bounded label for metrics. */
+  route: string | undefined;
   /** Who the caller is, once auth has run (public routes: undefined). */
   identity: Identity | undefined;
   /** The error the client got (or would have got, had it stayed), with its status. */
@@ -90,6 +92,7 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
     },
     log: {},
     attachment: undefined,
+    route: undefined,
     identity: undefined,
     error: undefined,
   };

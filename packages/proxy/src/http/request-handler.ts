@@ -6,6 +6,7 @@ import { createRequestContext, type RequestContext } from "./request-context.js"
 import type { RouteTable } from "./route-table.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { Logger } from "../logging/logger.js";
+import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 
 /** Requests in flight, so a drain knows when it is done and can cut what outlives the grace period. */
 export interface InFlight {
@@ -45,6 +46,7 @@ export interface HttpServices {
   readonly auth: Pick<Authenticator, "identify">;
   readonly logger: Logger;
   readonly redact: (value: unknown) => unknown;
+  readonly metrics: Pick<ProxyMetrics, "requestFinished"> | undefined;
   isDraining(): boolean;
 }
 
@@ -69,6 +71,7 @@ export function createRequestHandler(s: HttpServices, table: RouteTable, inFligh
       // Queued before the request leaves the in-flight set, so a drain's flush includes it.
       if (ctx.attachment) finishAttachment(s, ctx, status, endedAt);
       inFlight.delete(ctx);
+      s.metrics?.requestFinished(ctx.route ?? "unmatched", ctx.method, status);
       logRequest(s, ctx, status, endedAt);
     };
     res.once("close", finished);
@@ -100,6 +103,7 @@ async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext,
         code: "method_not_allowed",
       });
     }
+    ctx.route = match.route.pattern;
     if (!match.route.public) {
       const identity = s.auth.identify(req.headers, match.route.models ? "model" : "admin");
       ctx.identity = identity instanceof Promise ? await identity : identity;

@@ -65,6 +65,11 @@ export class KeyCache {
     return this.#teams.get(teamId);
   }
 
+  /** Every key and team loaded now. */
+  all(): { keys: Iterable<KeyRecord>; teams: Iterable<TeamRecord> } {
+    return { keys: this.#keys.values(), teams: this.#teams.values() };
+  }
+
   /**
    * For a key the cache does not know: look again, once the last look is 100 ms old (a key made
    * on another replica just now is found; a spray of bad keys costs one query per 100 ms).

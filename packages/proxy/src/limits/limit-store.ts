@@ -79,6 +79,11 @@ export interface LimitStore {
    * against every one of them; or nothing is counted and the first limit hit is named.
    */
   admit(subjects: readonly LimitSubject[], now?: number): Promise<Admission>;
+  /**
+   * What `subject` has spent of its budget in the current period, as admission counts it (the
+   * database's spend when first read, plus what settled since); null while that is not known.
+   */
+  budgetSpent(subject: LimitSubject): Promise<number | null>;
   /** For /health/readiness. */
   status(): { backend: "memory" | "redis"; healthy: boolean; detail?: string };
   close(): Promise<void>;

@@ -53,6 +53,16 @@ export class MemoryLimitStore implements LimitStore {
     return { ok: true, lease: this.#lease(subjects, counters), headers: rateLimitHeaders(uses(subjects, counters), windowEndsIn) };
   }
 
+  async budgetSpent(subject: LimitSubject): Promise<number | null> {
+    const budget = subject.budget;
+    if (budget === null) return null;
+    const now = Date.now();
+    const reads = this.#budgetReads([subject], now);
+    if (reads !== undefined) await Promise.all(reads);
+    const c = this.#counters.get(subject.id);
+    return c !== undefined && c.period === budget.periodStart && c.baseKnown ? c.spent : null;
+  }
+
   status() {
     return { backend: "memory" as const, healthy: true };
   }

@@ -74,6 +74,22 @@ export class RedisLimitStore implements LimitStore {
     return reads === undefined ? run() : Promise.all(reads).then(run);
   }
 
+  async budgetSpent(subject: LimitSubject): Promise<number | null> {
+    if (subject.budget === null) return null;
+    if (!this.#up) return this.#local.budgetSpent(subject);
+    const reads = this.#baseReads([subject]);
+    if (reads !== undefined) await Promise.all(reads);
+    try {
+      const stored = await this.#redis.get(this.#budgetKey(subject));
+      if (stored !== null) return Number(stored);
+    } catch (err) {
+      this.#markDown(err);
+      return this.#local.budgetSpent(subject);
+    }
+    // No call in this period yet: what the database says.
+    return this.#bases.get(subject.id)?.value ?? null;
+  }
+
   status() {
     if (this.#up) return { backend: "redis" as const, healthy: true };
     const doing = this.options.failureMode === "fail_open" ? "counting in this process" : "refusing calls of keys with limits";

@@ -16,6 +16,7 @@ export function admitCall(s: ProxyServices, ctx: RequestContext, res: ServerResp
   if (identity?.kind !== "virtual") return;
   const allowed = identity.allowedModels;
   if (allowed !== null && typeof model === "string" && !allowed.has(model)) {
+    s.metrics?.rejected("model_access", "key");
     const list = allowed.size === 0 ? "none" : [...allowed].sort().join(", ");
     throw new DheeraError(`This key may not call the model '${model.slice(0, 64)}'. It may call: ${list}.`, {
       status: 403,
@@ -25,16 +26,17 @@ export function admitCall(s: ProxyServices, ctx: RequestContext, res: ServerResp
     });
   }
   if (identity.subjects.length === 0 || s.limits === undefined) return;
-  return s.limits.admit(identity.subjects).then((admission) => settleAdmission(res, call, admission));
+  return s.limits.admit(identity.subjects).then((admission) => settleAdmission(s, res, call, admission));
 }
 
-function settleAdmission(res: ServerResponse, call: CallRecord, admission: Admission): void {
+function settleAdmission(s: ProxyServices, res: ServerResponse, call: CallRecord, admission: Admission): void {
   if (!res.headersSent) for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
   if (admission.ok) {
     call.lease = admission.lease;
     return;
   }
   const { kind, subject, limit, used, retryAfterMs } = admission;
+  s.metrics?.rejected(kind, subject.id.startsWith("team:") ? "team" : "key");
   const retryAfter = String(Math.max(1, Math.ceil(retryAfterMs / 1000)));
   if (kind === "budget") {
     const resets = Number.isFinite(retryAfterMs) && retryAfterMs < 1e14 ? ` It resets at ${new Date(Date.now() + retryAfterMs).toISOString()}.` : "";

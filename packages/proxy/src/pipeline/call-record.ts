@@ -64,7 +64,17 @@ export function beginCall(s: ProxyServices, ctx: RequestContext, req: IncomingMe
   ctx.attachment = {
     finished(ctx, status, endedAt) {
       if (call.usage) ctx.log.usage = call.usage;
-      ctx.log.cost = s.reporting.report(ctx, call, status, endedAt).cost;
+      const payload = s.reporting.report(ctx, call, status, endedAt);
+      ctx.log.cost = payload.cost;
+      s.metrics?.callFinished({
+        payload,
+        route: ctx.route ?? "unmatched",
+        httpStatus: status,
+        modelName: s.router.has(call.modelName) ? call.modelName : "unknown",
+        deployment: call.target?.id ?? "",
+        keyAlias: identity ? (identity.key.key_alias ?? identity.key.key_name) : null,
+        teamId: call.teamId,
+      });
       // Calls that failed before their answer settle here (a settled lease ignores this).
       settleLimits(call);
     },

@@ -4,6 +4,7 @@ import type { Authenticator } from "../auth/authenticator.js";
 import type { KeyAdmin } from "../keys/key-admin.js";
 import type { LimitStore } from "../limits/limit-store.js";
 import type { Logger } from "../logging/logger.js";
+import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 
 /** What route handlers share; built once at start-up. */
 export interface ProxyServices {
@@ -16,6 +17,8 @@ export interface ProxyServices {
   readonly logger: Logger;
   /** Logging payloads to the callbacks and spend rows to the store, for every model call. */
   readonly reporting: CallReporting;
+  /** Prometheus metrics of every request and model call. */
+  readonly metrics: ProxyMetrics | undefined;
   /** Removes secrets from a value before it is logged. */
   readonly redact: (value: unknown) => unknown;
   /** `redact` for a text: every known secret in it replaced. */

@@ -8,9 +8,10 @@ import { responsesCancel, responsesDelete, responsesInputItems, responsesRetriev
 import { keyRoutes } from "./key-routes.js";
 import { spendLogs, spendSummary } from "./spend.js";
 import { teamRoutes } from "./team-routes.js";
+import { metricsRoute } from "./metrics.js";
 
 /** Every endpoint; the route table also serves each under `/v1` and `/openai/v1` (except the unprefixed admin routes). */
-export function proxyRoutes(s: ProxyServices, version: string): Route[] {
+export function proxyRoutes(s: ProxyServices, version: string, options: { publicMetrics: boolean }): Route[] {
   const models = modelRoutes(s);
   return [
     { method: "POST", pattern: "/responses", handler: responsesCreate(s), models: true },
@@ -27,6 +28,7 @@ export function proxyRoutes(s: ProxyServices, version: string): Route[] {
     { method: "GET", pattern: "/health/readiness", handler: readiness(s, version), public: true },
     { method: "GET", pattern: "/spend/logs", handler: spendLogs(s), unprefixed: true },
     { method: "GET", pattern: "/spend/summary", handler: spendSummary(s), unprefixed: true },
+    ...(s.metrics ? [{ method: "GET", pattern: "/metrics", handler: metricsRoute(s), unprefixed: true, public: options.publicMetrics } satisfies Route] : []),
     ...keyRoutes(s),
     ...teamRoutes(s),
   ];

@@ -20,6 +20,9 @@ import { DEFAULT_MAX_JSON_DEPTH } from "../http/http-io.js";
 import { createInFlight, createRequestHandler } from "../http/request-handler.js";
 import { createRouteTable } from "../http/route-table.js";
 import type { ProxyServices } from "../pipeline/services.js";
+import { ProxyMetrics } from "../observability/proxy-metrics.js";
+import { GROUP_METRICS_ENV, workerScrape } from "../observability/cluster-metrics.js";
+import { budgetsLeft } from "../keys/budgets-left.js";
 
 export interface CreateProxyOptions {
   /** Environment for `os.environ/` references, provider fallbacks and DHEERA_AI_MASTER_KEY. Default process.env. */
@@ -80,7 +83,13 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
   });
   // Cooldowns are shared with the other replicas once Redis is set up (below).
   let shared: SharedCooldowns | undefined;
-  const router = new Router(deployments, routerSettings, { onCooldown: (target, until, reason) => shared?.publish(target.id, until, reason) });
+  let metrics: ProxyMetrics | undefined;
+  const router = new Router(deployments, routerSettings, {
+    onCooldown: (target, until, reason) => {
+      metrics?.cooldown(target, reason);
+      shared?.publish(target.id, until, reason);
+    },
+  });
 
   const masterKey = general.master_key ?? (env.DHEERA_AI_MASTER_KEY || undefined);
   const redact = createRedactor([
@@ -111,6 +120,17 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     logger.warn({ limits: { backend: "memory" } }, "several workers without redis_url: each worker admits a virtual key's whole rate limit by itself; set redis_url for exact limits");
   }
   let draining = false;
+  const inFlight = createInFlight();
+  const budgetSources = keys && limits ? { cache: keys.admin.cache, store: keys.admin.store, limits } : undefined;
+  metrics = new ProxyMetrics(
+    {
+      inFlight: () => inFlight.size,
+      deployments: () => router.targets,
+      ...(budgetSources ? { budgets: () => budgetsLeft(budgetSources.cache, budgetSources.store, budgetSources.limits) } : {}),
+    },
+    // A worker of `dheera_ai --num_workers N` answers a scrape for the whole group.
+    cluster.isWorker && process.env[GROUP_METRICS_ENV] === "1" ? workerScrape : undefined,
+  );
   const services: ProxyServices = {
     router,
     auth: createAuthenticator(masterKey, () => keys?.identities),
@@ -118,6 +138,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     limits,
     logger,
     reporting,
+    metrics,
     redact,
     redactText: (text) => redact(text) as string,
     detailedDebug,
@@ -128,8 +149,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     isDraining: () => draining,
   };
 
-  const inFlight = createInFlight();
-  const handler = createRequestHandler(services, createRouteTable(proxyRoutes(services, VERSION)), inFlight);
+  const handler = createRequestHandler(services, createRouteTable(proxyRoutes(services, VERSION, { publicMetrics: settings.require_auth_for_metrics_endpoint === false })), inFlight);
   const server = createServer(
     {
       // Timeouts are checked this often (Node's default, 30 s, would let a slow client hold a
