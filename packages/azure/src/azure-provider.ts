@@ -28,6 +28,8 @@ export const azureProvider = defineProvider({
     const apiBase = normalizeAzureBase(resolved.apiBase).base;
     return {
       provider: "azure",
+      // OpenTelemetry's GenAI name for Azure OpenAI.
+      genAiSystem: "azure.ai.openai",
       name: deployment,
       apiBase,
       native: { responses: true, chat: !bridged },

@@ -166,7 +166,7 @@ describe("callbacks config", () => {
   it("rejects an unknown callback type and a misspelt key, naming them", async () => {
     const bad = await spawnProxy(configWith("    - type: datadog\n    - type: webhook\n      url: http://127.0.0.1:9/x\n      batchsize: 3\n"), { expectExit: true });
     expect((await bad.exited).code).toBe(1);
-    expect(bad.stderr()).toMatch(/callbacks\[0\]\.type: type must be "stdout" or "webhook"/);
+    expect(bad.stderr()).toMatch(/callbacks\[0\]\.type: type must be "stdout", "webhook" or "otel"/);
     expect(bad.stderr()).toMatch(/callbacks\[1\]\.batchsize: unknown key/);
   });
 });

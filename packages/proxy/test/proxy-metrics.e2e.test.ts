@@ -1,10 +1,12 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startEmulator, type EmulatorServer, type FaultContext } from "./helpers/emulator-server.js";
 import { parseExposition, total, type Family } from "./helpers/exposition.js";
 import { postJson } from "./helpers/sse.js";
 import { REFERENCE_COST, REFERENCE_USAGE, auth, referenceReply } from "./helpers/spend.js";
-import { MASTER_KEY, azureModel, configYaml, killAll, spawnProxy, writeConfig, type ProxyProcess } from "./helpers/spawn-proxy.js";
+import { MASTER_KEY, PACKAGE_DIR, azureModel, configYaml, killAll, spawnProxy, writeConfig, type ProxyProcess } from "./helpers/spawn-proxy.js";
 
 /*
  * `GET /metrics` of the real process after a known set of requests, read with a strict parser
@@ -154,5 +156,36 @@ describe("GET /metrics", () => {
       expect(total(m, "dheera_requests_total", { model_name: "gpt-4o" })).toBe(20);
       expect(total(m, "dheera_tokens_total", { type: "output" })).toBe(20 * REFERENCE_USAGE.outputTokens);
     }
+  });
+
+  it("ships a Grafana dashboard whose every query names a metric the proxy exports, with the type the query needs", async () => {
+    const dashboard = JSON.parse(readFileSync(path.join(PACKAGE_DIR, "dashboards/grafana.json"), "utf8")) as {
+      panels: { title: string; targets: { expr: string }[] }[];
+      templating: { list: { query?: { query?: string } | string }[] };
+    };
+    const queries = [
+      ...dashboard.panels.flatMap((p) => p.targets.map((t) => ({ where: p.title, expr: t.expr }))),
+      ...dashboard.templating.list.flatMap((v) => (typeof v.query === "object" && v.query.query ? [{ where: "variable", expr: v.query.query }] : [])),
+    ];
+    expect(queries.length).toBeGreaterThan(15);
+    const proxy = await spawnProxy(writeConfig(configYaml(models())));
+    const m = (await scrape(proxy)).families!;
+    const named = new Set<string>();
+    for (const { where, expr } of queries) {
+      const names = expr.match(/\bdheera_[a-z0-9_]+/g) ?? [];
+      expect(names.length, where).toBeGreaterThan(0);
+      for (const name of names) {
+        named.add(name);
+        const histogram = /_(bucket|sum|count)$/.exec(name);
+        const family = m.get(name) ?? (histogram ? m.get(name.slice(0, -histogram[0].length)) : undefined);
+        expect(family, `${where}: ${name}`).toBeDefined();
+        if (histogram) expect(family!.type, `${where}: ${name}`).toBe("histogram");
+        // rate() and increase() belong to counters and histograms, never to gauges.
+        if (new RegExp(`(rate|increase)\\(${name}\\b`).test(expr)) expect(family!.type, `${where}: ${name}`).not.toBe("gauge");
+      }
+    }
+    // Every dheera_ metric is on the dashboard.
+    const exported = [...m.keys()].filter((n) => n.startsWith("dheera_"));
+    for (const name of exported) expect([...named].some((q) => q === name || q.startsWith(`${name}_`)), name).toBe(true);
   });
 });

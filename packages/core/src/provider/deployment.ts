@@ -103,6 +103,11 @@ export interface Deployment {
   readonly name: string;
   /** Where requests go, without credentials or query: safe to log. */
   readonly apiBase: string;
+  /**
+   * Optional: the upstream as OpenTelemetry's GenAI conventions name it (`gen_ai.provider.name`,
+   * e.g. `azure.ai.openai`); hosts use `provider` when absent.
+   */
+  readonly genAiSystem?: string;
   /** Which operations reach the upstream in their own format (no transform). */
   readonly native: { responses: boolean; chat: boolean };
   readonly responses?: ResponsesOperations;

@@ -14,7 +14,12 @@ export interface LogSinks {
 
 /** The configured callbacks. A sink that throws is reported and changes nothing else. */
 export function createLogSinks(configs: readonly CallbackConfig[], logger: Logger, writeStdout: (text: string) => void): LogSinks {
-  const sinks: LogSink[] = configs.map((config) => (config.type === "stdout" ? createStdoutSink(writeStdout) : new WebhookSink(config, logger)));
+  const sinks: LogSink[] = [];
+  for (const config of configs) {
+    if (config.type === "stdout") sinks.push(createStdoutSink(writeStdout));
+    else if (config.type === "webhook") sinks.push(new WebhookSink(config, logger));
+    // `otel` is tracing (observability/tracing.ts), not a sink of logging payloads.
+  }
   return {
     names: sinks.map((s) => s.name),
     dispatch(payload) {

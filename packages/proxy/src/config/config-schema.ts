@@ -114,8 +114,20 @@ const webhookCallbackSchema = z.strictObject({
   max_retries: z.number().int().min(0).max(20).optional(),
 });
 
-export const callbackSchema = z.discriminatedUnion("type", [stdoutCallbackSchema, webhookCallbackSchema], {
-  error: (issue) => (issue.code === "invalid_union" ? 'type must be "stdout" or "webhook"' : undefined),
+const otelCallbackSchema = z.strictObject({
+  /**
+   * OpenTelemetry traces over OTLP/HTTP (LiteLLM's `otel` callback). Without `endpoint`, the
+   * standard OTEL_EXPORTER_OTLP_* variables say where (setting them alone also turns tracing on).
+   */
+  type: z.literal("otel"),
+  /** The collector's OTLP/HTTP base URL, e.g. `http://otel-collector:4318` (`/v1/traces` is appended). */
+  endpoint: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).optional(),
+  /** Sent with every export (e.g. `Authorization: os.environ/OTEL_TOKEN`). */
+  headers: z.record(z.string(), z.string()).optional(),
+});
+
+export const callbackSchema = z.discriminatedUnion("type", [stdoutCallbackSchema, webhookCallbackSchema, otelCallbackSchema], {
+  error: (issue) => (issue.code === "invalid_union" ? 'type must be "stdout", "webhook" or "otel"' : undefined),
 });
 
 export const dheeraAiSettingsSchema = z.strictObject({
@@ -148,3 +160,4 @@ export type ModelEntry = z.infer<typeof modelListEntrySchema>;
 export type GeneralSettings = z.infer<typeof generalSettingsSchema>;
 export type CallbackConfig = z.infer<typeof callbackSchema>;
 export type WebhookCallbackConfig = z.infer<typeof webhookCallbackSchema>;
+export type OtelCallbackConfig = z.infer<typeof otelCallbackSchema>;

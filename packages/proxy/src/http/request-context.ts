@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { LoggedError, TokenUsage } from "@dheera/core";
 import type { Identity } from "../keys/key-identity.js";
+import type { RequestTrace } from "../observability/tracing.js";
 
 /** What one request log line says (besides method, path, status and latency). */
 export interface RequestLogFields {
@@ -52,6 +53,8 @@ export interface RequestContext {
    * request is done, before its log line is written. This layer only carries it.
    */
   attachment: RequestAttachment | undefined;
+  /** The request's spans, when tracing is on. */
+  trace: RequestTrace | undefined;
   /** The matched route's pattern (`/responses/:id`), once matched: a bounded label for metrics. */
   route: string | undefined;
   /** Who the caller is, once auth has run (public routes: undefined). */
@@ -92,6 +95,7 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
     },
     log: {},
     attachment: undefined,
+    trace: undefined,
     route: undefined,
     identity: undefined,
     error: undefined,

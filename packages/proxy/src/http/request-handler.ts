@@ -7,6 +7,7 @@ import type { RouteTable } from "./route-table.js";
 import type { Authenticator } from "../auth/authenticator.js";
 import type { Logger } from "../logging/logger.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
+import type { Tracing } from "../observability/tracing.js";
 
 /** Requests in flight, so a drain knows when it is done and can cut what outlives the grace period. */
 export interface InFlight {
@@ -47,6 +48,8 @@ export interface HttpServices {
   readonly logger: Logger;
   readonly redact: (value: unknown) => unknown;
   readonly metrics: Pick<ProxyMetrics, "requestFinished"> | undefined;
+  /** OpenTelemetry, when configured. */
+  readonly tracing: Tracing | undefined;
   isDraining(): boolean;
 }
 
@@ -58,6 +61,7 @@ export interface HttpServices {
 export function createRequestHandler(s: HttpServices, table: RouteTable, inFlight: InFlight) {
   return (req: IncomingMessage, res: ServerResponse): void => {
     const ctx = createRequestContext(req, res);
+    if (s.tracing) ctx.trace = s.tracing.begin(req.headers, ctx.method, ctx.path);
     res.setHeader("x-request-id", ctx.id);
     if (s.isDraining()) res.setHeader("connection", "close");
     inFlight.add(ctx);
@@ -72,6 +76,7 @@ export function createRequestHandler(s: HttpServices, table: RouteTable, inFligh
       if (ctx.attachment) finishAttachment(s, ctx, status, endedAt);
       inFlight.delete(ctx);
       s.metrics?.requestFinished(ctx.route ?? "unmatched", ctx.method, status);
+      ctx.trace?.end(status, ctx.route, ctx.error);
       logRequest(s, ctx, status, endedAt);
     };
     res.once("close", finished);

@@ -1,4 +1,5 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, Registry, collectDefaultMetrics } from "prom-client";
+import { SeriesCounter, SeriesHistogram, type CounterSeries, type HistogramSeries } from "./series-metrics.js";
 import type { CooldownReason, LoggingPayload, RouterTarget } from "@dheera/core";
 import type { LimitKind } from "../limits/limit-store.js";
 
@@ -52,35 +53,42 @@ export interface BudgetLeft {
   max: number;
 }
 
-/** The series of one (route, model_name, deployment, stream, status class): labels hashed once, not per request. */
+/** The series of one (route, model_name, deployment, stream, status class): looked up once per call. */
 interface CallSeries {
-  requests: Counter.Internal;
-  duration: Histogram.Internal<string>;
+  requests: CounterSeries;
+  duration: HistogramSeries;
+}
+
+interface AttemptSeries {
+  upstream: HistogramSeries;
+  attempts: CounterSeries;
 }
 
 interface DeploymentSeries {
-  ttft: Histogram.Internal<string>;
-  tokens: Record<(typeof TOKEN_TYPES)[number], Counter.Internal>;
-  spend: Counter.Internal;
+  ttft: HistogramSeries;
+  tokens: Record<(typeof TOKEN_TYPES)[number], CounterSeries>;
+  spend: CounterSeries;
 }
 
 export class ProxyMetrics {
   readonly registry = new Registry();
-  readonly #httpRequests: Counter<string>;
-  readonly #requests: Counter<string>;
-  readonly #duration: Histogram<string>;
-  readonly #upstream: Histogram<string>;
-  readonly #overhead: Histogram<string>;
-  readonly #ttft: Histogram<string>;
-  readonly #tokens: Counter<string>;
-  readonly #spend: Counter<string>;
-  readonly #keySpend: Counter<string>;
-  readonly #attempts: Counter<string>;
-  readonly #retries: Counter<string>;
-  readonly #fallbacks: Counter<string>;
+  readonly #httpRequests: SeriesCounter;
+  readonly #requests: SeriesCounter;
+  readonly #duration: SeriesHistogram;
+  readonly #upstream: SeriesHistogram;
+  readonly #overhead: SeriesHistogram;
+  readonly #ttft: SeriesHistogram;
+  readonly #tokens: SeriesCounter;
+  readonly #spend: SeriesCounter;
+  readonly #keySpend: SeriesCounter;
+  readonly #attempts: SeriesCounter;
+  readonly #retries: SeriesCounter;
+  readonly #fallbacks: SeriesCounter;
   readonly #cooldowns: Counter<string>;
   readonly #rejections: Counter<string>;
   readonly #callSeries = new Map<string, CallSeries>();
+  readonly #httpSeries = new Map<string, CounterSeries>();
+  readonly #attemptSeries = new Map<string, AttemptSeries>();
   readonly #deploymentSeries = new Map<string, DeploymentSeries>();
 
   readonly #groupScrape: (() => Promise<string>) | undefined;
@@ -90,82 +98,82 @@ export class ProxyMetrics {
     const registers = [this.registry];
     this.#groupScrape = groupScrape?.(this.registry);
     collectDefaultMetrics({ register: this.registry });
-    this.#httpRequests = new Counter({
-      name: "dheera_http_requests_total",
-      help: "Every HTTP request the proxy answered, by route pattern (`unmatched` for unknown paths), method and status class.",
-      labelNames: ["route", "method", "status_class"],
-      registers,
-    });
-    this.#requests = new Counter({
-      name: "dheera_requests_total",
-      help: "Model calls by model_name, answering deployment, route and status class (a stream that failed midway counts as its error's class).",
-      labelNames: ["model_name", "deployment", "route", "status_class"],
-      registers,
-    });
-    this.#duration = new Histogram({
-      name: "dheera_request_duration_seconds",
-      help: "Whole model calls, from the request's arrival to its last byte (streams: to the end of the stream).",
-      labelNames: ["model_name", "route", "stream"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.#upstream = new Histogram({
-      name: "dheera_upstream_duration_seconds",
-      help: "One upstream attempt: to the whole answer (JSON) or to the stream's first event (streams).",
-      labelNames: ["model_name", "deployment", "stream"],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    });
-    this.#overhead = new Histogram({
-      name: "dheera_overhead_duration_seconds",
-      help: "The proxy's own time in a non-streamed call answered by its first attempt: whole call minus upstream time.",
-      labelNames: ["route"],
-      buckets: OVERHEAD_BUCKETS,
-      registers,
-    });
-    this.#ttft = new Histogram({
-      name: "dheera_time_to_first_token_seconds",
-      help: "Streams: from the request's arrival to the first output token sent to the client.",
-      labelNames: ["model_name", "deployment"],
-      buckets: TTFT_BUCKETS,
-      registers,
-    });
-    this.#tokens = new Counter({
-      name: "dheera_tokens_total",
-      help: "Tokens by type as the upstream reported them: input (cached_input is part of it), output (reasoning is part of it).",
-      labelNames: ["model_name", "deployment", "type"],
-      registers,
-    });
-    this.#spend = new Counter({
-      name: "dheera_spend_usd_total",
-      help: "Cost of model calls in USD, from the deployments' prices.",
-      labelNames: ["model_name", "deployment"],
-      registers,
-    });
-    this.#keySpend = new Counter({
-      name: "dheera_virtual_key_spend_usd_total",
-      help: "Cost of virtual keys' calls in USD, by key alias (or masked key name) and team.",
-      labelNames: ["key_alias", "team_id"],
-      registers,
-    });
-    this.#attempts = new Counter({
-      name: "dheera_deployment_attempts_total",
-      help: "Upstream attempts by deployment and outcome: a status class, or `network` when no answer came.",
-      labelNames: ["model_name", "deployment", "status_class"],
-      registers,
-    });
-    this.#retries = new Counter({
-      name: "dheera_retries_total",
-      help: "Upstream attempts after a model call's first one (retries and fallbacks), by the model_name the client asked for.",
-      labelNames: ["model_name"],
-      registers,
-    });
-    this.#fallbacks = new Counter({
-      name: "dheera_fallbacks_total",
-      help: "Model calls a fallback model_name answered or last failed on, by requested and fallback model_name.",
-      labelNames: ["model_name", "fallback_model", "outcome"],
-      registers,
-    });
+    this.#httpRequests = new SeriesCounter(
+      "dheera_http_requests_total",
+      "Every HTTP request the proxy answered, by route pattern (`unmatched` for unknown paths), method and status class.",
+      ["route", "method", "status_class"],
+      this.registry,
+    );
+    this.#requests = new SeriesCounter(
+      "dheera_requests_total",
+      "Model calls by model_name, answering deployment, route and status class (a stream that failed midway counts as its error's class).",
+      ["model_name", "deployment", "route", "status_class"],
+      this.registry,
+    );
+    this.#duration = new SeriesHistogram(
+      "dheera_request_duration_seconds",
+      "Whole model calls, from the request's arrival to its last byte (streams: to the end of the stream).",
+      ["model_name", "route", "stream"],
+      this.registry,
+      LATENCY_BUCKETS,
+    );
+    this.#upstream = new SeriesHistogram(
+      "dheera_upstream_duration_seconds",
+      "One upstream attempt: to the whole answer (JSON) or to the stream's first event (streams).",
+      ["model_name", "deployment", "stream"],
+      this.registry,
+      LATENCY_BUCKETS,
+    );
+    this.#overhead = new SeriesHistogram(
+      "dheera_overhead_duration_seconds",
+      "The proxy's own time in a non-streamed call answered by its first attempt: whole call minus upstream time.",
+      ["route"],
+      this.registry,
+      OVERHEAD_BUCKETS,
+    );
+    this.#ttft = new SeriesHistogram(
+      "dheera_time_to_first_token_seconds",
+      "Streams: from the request's arrival to the first output token sent to the client.",
+      ["model_name", "deployment"],
+      this.registry,
+      TTFT_BUCKETS,
+    );
+    this.#tokens = new SeriesCounter(
+      "dheera_tokens_total",
+      "Tokens by type as the upstream reported them: input (cached_input is part of it), output (reasoning is part of it).",
+      ["model_name", "deployment", "type"],
+      this.registry,
+    );
+    this.#spend = new SeriesCounter(
+      "dheera_spend_usd_total",
+      "Cost of model calls in USD, from the deployments' prices.",
+      ["model_name", "deployment"],
+      this.registry,
+    );
+    this.#keySpend = new SeriesCounter(
+      "dheera_virtual_key_spend_usd_total",
+      "Cost of virtual keys' calls in USD, by key alias (or masked key name) and team.",
+      ["key_alias", "team_id"],
+      this.registry,
+    );
+    this.#attempts = new SeriesCounter(
+      "dheera_deployment_attempts_total",
+      "Upstream attempts by deployment and outcome: a status class, or `network` when no answer came.",
+      ["model_name", "deployment", "status_class"],
+      this.registry,
+    );
+    this.#retries = new SeriesCounter(
+      "dheera_retries_total",
+      "Upstream attempts after a model call's first one (retries and fallbacks), by the model_name the client asked for.",
+      ["model_name"],
+      this.registry,
+    );
+    this.#fallbacks = new SeriesCounter(
+      "dheera_fallbacks_total",
+      "Model calls a fallback model_name answered or last failed on, by requested and fallback model_name.",
+      ["model_name", "fallback_model", "outcome"],
+      this.registry,
+    );
     this.#cooldowns = new Counter({
       name: "dheera_deployment_cooldowns_total",
       help: "Cooldowns this process started, by deployment and reason (failures, rate_limited, misconfigured).",
@@ -235,7 +243,14 @@ export class ProxyMetrics {
 
   /** Every HTTP request, when its response is done. */
   requestFinished(route: string, method: string, status: number): void {
-    this.#httpRequests.inc({ route, method, status_class: statusClass(status) });
+    const statusText = statusClass(status);
+    const id = `${route}\u0000${method}\u0000${statusText}`;
+    let series = this.#httpSeries.get(id);
+    if (series === undefined) {
+      series = this.#httpRequests.series([route, KNOWN_METHODS.has(method) ? method : "other", statusText]);
+      this.#httpSeries.set(id, series);
+    }
+    series.value++;
   }
 
   /** A model call, once its logging payload is built. */
@@ -244,21 +259,21 @@ export class ProxyMetrics {
     const status = payload.error?.status ?? call.httpStatus;
     const stream = payload.stream ? "true" : "false";
     const series = this.#seriesOf(call.route, modelName, deployment, stream, statusClass(status));
-    series.requests.inc();
+    series.requests.value++;
     series.duration.observe(payload.latency_ms / 1000);
 
     const attempts = payload.attempts;
     if (attempts !== undefined) {
       for (const a of attempts) {
-        const model = a.model_name;
-        this.#upstream.labels(model, a.deployment, stream).observe(a.latency_ms / 1000);
-        this.#attempts.labels(model, a.deployment, a.status < 100 ? "network" : statusClass(a.status)).inc();
+        const attempt = this.#attemptSeriesOf(a.model_name, a.deployment, stream, a.status < 100 ? "network" : statusClass(a.status));
+        attempt.upstream.observe(a.latency_ms / 1000);
+        attempt.attempts.value++;
       }
-      if (attempts.length > 1) this.#retries.labels(modelName).inc(attempts.length - 1);
+      if (attempts.length > 1) this.#retries.series([modelName]).value += attempts.length - 1;
       const fallback = payload.metadata.fallback_model;
-      if (typeof fallback === "string") this.#fallbacks.labels(modelName, fallback, payload.status).inc();
+      if (typeof fallback === "string") this.#fallbacks.series([modelName, fallback, payload.status]).value++;
       if (!payload.stream && attempts.length === 1) {
-        this.#overhead.labels(call.route).observe(Math.max(0, payload.latency_ms - attempts[0]!.latency_ms) / 1000);
+        this.#overhead.series([call.route]).observe(Math.max(0, payload.latency_ms - attempts[0]!.latency_ms) / 1000);
       }
     }
     if (deployment === "") return;
@@ -266,14 +281,14 @@ export class ProxyMetrics {
     if (payload.time_to_first_token_ms !== null) d.ttft.observe(payload.time_to_first_token_ms / 1000);
     const usage = payload.usage;
     if (usage) {
-      if (usage.input_tokens > 0) d.tokens.input.inc(usage.input_tokens);
-      if (usage.cached_input_tokens > 0) d.tokens.cached_input.inc(usage.cached_input_tokens);
-      if (usage.output_tokens > 0) d.tokens.output.inc(usage.output_tokens);
-      if (usage.reasoning_tokens > 0) d.tokens.reasoning.inc(usage.reasoning_tokens);
+      d.tokens.input.value += usage.input_tokens;
+      d.tokens.cached_input.value += usage.cached_input_tokens;
+      d.tokens.output.value += usage.output_tokens;
+      d.tokens.reasoning.value += usage.reasoning_tokens;
     }
     if (payload.cost !== null && payload.cost > 0) {
-      d.spend.inc(payload.cost);
-      if (call.keyAlias !== null) this.#keySpend.labels(call.keyAlias, call.teamId ?? "").inc(payload.cost);
+      d.spend.value += payload.cost;
+      if (call.keyAlias !== null) this.#keySpend.series([call.keyAlias, call.teamId ?? ""]).value += payload.cost;
     }
   }
 
@@ -300,8 +315,18 @@ export class ProxyMetrics {
     const id = `${route}\u0000${model}\u0000${deployment}\u0000${stream}\u0000${status}`;
     let series = this.#callSeries.get(id);
     if (series === undefined) {
-      series = { requests: this.#requests.labels(model, deployment, route, status), duration: this.#duration.labels(model, route, stream) };
+      series = { requests: this.#requests.series([model, deployment, route, status]), duration: this.#duration.series([model, route, stream]) };
       this.#callSeries.set(id, series);
+    }
+    return series;
+  }
+
+  #attemptSeriesOf(model: string, deployment: string, stream: string, status: string): AttemptSeries {
+    const id = `${model}\u0000${deployment}\u0000${stream}\u0000${status}`;
+    let series = this.#attemptSeries.get(id);
+    if (series === undefined) {
+      series = { upstream: this.#upstream.series([model, deployment, stream]), attempts: this.#attempts.series([model, deployment, status]) };
+      this.#attemptSeries.set(id, series);
     }
     return series;
   }
@@ -310,14 +335,19 @@ export class ProxyMetrics {
     const id = `${model}\u0000${deployment}`;
     let series = this.#deploymentSeries.get(id);
     if (series === undefined) {
-      const tokens = Object.fromEntries(TOKEN_TYPES.map((t) => [t, this.#tokens.labels(model, deployment, t)])) as DeploymentSeries["tokens"];
-      series = { ttft: this.#ttft.labels(model, deployment), tokens, spend: this.#spend.labels(model, deployment) };
+      const tokens = Object.fromEntries(TOKEN_TYPES.map((t) => [t, this.#tokens.series([model, deployment, t])])) as DeploymentSeries["tokens"];
+      series = { ttft: this.#ttft.series([model, deployment]), tokens, spend: this.#spend.series([model, deployment]) };
       this.#deploymentSeries.set(id, series);
     }
     return series;
   }
 }
 
+/** Node's parser accepts a few dozen methods; anything but these few is counted together. */
+const KNOWN_METHODS = new Set(["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]);
+
+const STATUS_CLASSES = ["other", "1xx", "2xx", "3xx", "4xx", "5xx"];
+
 export function statusClass(status: number): string {
-  return status >= 100 && status < 600 ? `${Math.floor(status / 100)}xx` : "other";
+  return status >= 100 && status < 600 ? STATUS_CLASSES[Math.floor(status / 100)]! : "other";
 }

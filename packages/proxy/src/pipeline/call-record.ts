@@ -4,6 +4,7 @@ import { apiKeyHash } from "../auth/api-key-hash.js";
 import type { Lease } from "../limits/limit-store.js";
 import type { RequestContext } from "../http/request-context.js";
 import type { ProxyServices } from "./services.js";
+import { operationName } from "./operation-name.js";
 
 /**
  * What one model call (a request to a call route) learns on its way: the deployment, the usage,
@@ -66,6 +67,7 @@ export function beginCall(s: ProxyServices, ctx: RequestContext, req: IncomingMe
       if (call.usage) ctx.log.usage = call.usage;
       const payload = s.reporting.report(ctx, call, status, endedAt);
       ctx.log.cost = payload.cost;
+      ctx.trace?.callFinished(payload, operationName(call.type), call.target);
       s.metrics?.callFinished({
         payload,
         route: ctx.route ?? "unmatched",

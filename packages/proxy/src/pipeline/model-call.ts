@@ -1,9 +1,12 @@
 import type { Attempt, Operation, RouteResult, RouterTarget } from "@dheera/core";
+import { operationName } from "./operation-name.js";
 import type { CallRecord } from "./call-record.js";
 import { admitCall } from "./call-admission.js";
 import { deploymentLabel } from "./deployment-label.js";
 import type { RouteCall } from "../http/route-table.js";
 import type { ProxyServices } from "./services.js";
+import type { AttemptTrace } from "../observability/tracing.js";
+
 
 export interface ModelCallSpec<T> {
   operation: Operation;
@@ -27,6 +30,8 @@ export interface ModelCallSpec<T> {
 export async function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall, call: CallRecord, spec: ModelCallSpec<T>): Promise<RouteResult<T>> {
   await admitCall(s, ctx, res, call, spec.model);
   const allowed = ctx.identity?.kind === "virtual" ? ctx.identity.allowedModels : null;
+  const trace = ctx.trace;
+  let traced: AttemptTrace | undefined;
   return s.router.run({
     ...(allowed !== null ? { allowFallback: (name: string) => allowed.has(name) } : {}),
     model: spec.model,
@@ -43,6 +48,10 @@ export async function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall,
       const fallback = call.modelName !== "" && modelName !== call.modelName ? modelName : null;
       call.fallbackModel = fallback;
       if (fallback !== null) ctx.log.fallback_model = fallback;
+      if (trace) {
+        traced = trace.attempt({ target, modelName, number: attempt.number, operation: operationName(call.type), fallback });
+        attempt.options.headers = { ...attempt.options.headers, ...traced.headers };
+      }
       if (!res.headersSent) {
         res.setHeader("x-dheera-attempts", attempt.number);
         res.setHeader("x-dheera-deployment", target.id);
@@ -51,6 +60,8 @@ export async function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall,
       return spec.attempt(attempt);
     },
     onAttempt: (record) => {
+      traced?.end(record, spec.stream);
+      traced = undefined;
       call.attempts.push(record);
       if (call.attempts.length > 1) ctx.log.attempts = call.attempts.length;
     },

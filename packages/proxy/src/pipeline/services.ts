@@ -5,6 +5,7 @@ import type { KeyAdmin } from "../keys/key-admin.js";
 import type { LimitStore } from "../limits/limit-store.js";
 import type { Logger } from "../logging/logger.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
+import type { Tracing } from "../observability/tracing.js";
 
 /** What route handlers share; built once at start-up. */
 export interface ProxyServices {
@@ -19,6 +20,8 @@ export interface ProxyServices {
   readonly reporting: CallReporting;
   /** Prometheus metrics of every request and model call. */
   readonly metrics: ProxyMetrics | undefined;
+  /** OpenTelemetry spans, when configured (otherwise nothing of it is loaded). */
+  readonly tracing: Tracing | undefined;
   /** Removes secrets from a value before it is logged. */
   readonly redact: (value: unknown) => unknown;
   /** `redact` for a text: every known secret in it replaced. */

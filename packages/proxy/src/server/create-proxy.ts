@@ -23,6 +23,7 @@ import type { ProxyServices } from "../pipeline/services.js";
 import { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { GROUP_METRICS_ENV, workerScrape } from "../observability/cluster-metrics.js";
 import { budgetsLeft } from "../keys/budgets-left.js";
+import { openTracing, tracingWanted, type Tracing } from "../observability/tracing.js";
 
 export interface CreateProxyOptions {
   /** Environment for `os.environ/` references, provider fallbacks and DHEERA_AI_MASTER_KEY. Default process.env. */
@@ -131,6 +132,10 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     // A worker of `dheera_ai --num_workers N` answers a scrape for the whole group.
     cluster.isWorker && process.env[GROUP_METRICS_ENV] === "1" ? workerScrape : undefined,
   );
+  const otel = settings.callbacks?.find((c) => c.type === "otel");
+  const tracing: Tracing | undefined = tracingWanted(env, otel !== undefined)
+    ? await openTracing({ endpoint: otel?.endpoint, headers: otel?.headers, serviceName: env.OTEL_SERVICE_NAME || "dheera-proxy", serviceVersion: VERSION })
+    : undefined;
   const services: ProxyServices = {
     router,
     auth: createAuthenticator(masterKey, () => keys?.identities),
@@ -139,6 +144,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     logger,
     reporting,
     metrics,
+    tracing,
     redact,
     redactText: (text) => redact(text) as string,
     detailedDebug,
@@ -177,6 +183,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
       spend_store: { backend: reporting.store.backend, location: reporting.store.location },
       ...(limits ? { limits: limits.backend } : {}),
       callbacks: reporting.sinks.names,
+      ...(tracing ? { tracing: otel?.endpoint ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
     },
     "config loaded",
   );
@@ -213,7 +220,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
         server.closeAllConnections();
         await closed;
         keys?.admin.cache.stop();
-        await Promise.all([reporting.close(FLUSH_ON_SHUTDOWN_MS), limits?.close(), shared?.close()]);
+        await Promise.all([reporting.close(FLUSH_ON_SHUTDOWN_MS), limits?.close(), shared?.close(), tracing?.shutdown().catch(() => undefined)]);
       })();
       return closing;
     },

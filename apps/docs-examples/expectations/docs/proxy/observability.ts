@@ -31,6 +31,21 @@ export default defineExpectations({
   "Metrics > Who may scrape (3)": { kind: "command" },
   "Metrics > Who may scrape (4)": { kind: "output" },
 
+  Traces: { kind: "proxy-start", env: MASTER_KEY },
+  "Traces (2)": { kind: "proxy-config", env: { ...MASTER_KEY, HONEYCOMB_API_KEY: "hc-docs-key" } },
+  "Traces (3)": {
+    kind: "script",
+    env: MASTER_KEY,
+    check(result) {
+      expect(result.stdout.trim()).toBe("completed");
+      expect(result.upstream).toHaveLength(1);
+      // The same trace, with the proxy's own span as the parent Azure sees.
+      const sent = result.upstream[0]!.headers.traceparent;
+      expect(sent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+      expect(sent).not.toContain("00f067aa0ba902b7");
+    },
+  },
+
   Health: {
     kind: "command",
     check(result) {
