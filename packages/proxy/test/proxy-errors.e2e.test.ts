@@ -79,7 +79,7 @@ describe("auth", () => {
     expect(await live.json()).toBe("I'm alive!");
     const ready = await fetch(`${proxy.url}/health/readiness`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toMatchObject({ status: "healthy" });
+    expect(await ready.json()).toMatchObject({ status: "healthy", spend_store: { backend: "sqlite", healthy: true, pending_rows: 0, write_errors: 0 } });
   });
 });
 

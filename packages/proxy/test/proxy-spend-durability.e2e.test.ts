@@ -125,6 +125,11 @@ describe("a spend database that is down", () => {
     const logs = await getJson<{ error: { code: string } }>(`${proxy.url}/spend/logs`);
     expect(logs.status).toBe(503);
     expect(logs.body.error.code).toBe("spend_store_unavailable");
+    // Readiness says so, and still takes traffic.
+    const ready = await getJson<Record<string, any>>(`${proxy.url}/health/readiness`, {});
+    expect(ready.status).toBe(200);
+    expect(ready.body.spend_store).toMatchObject({ backend: "postgres", healthy: false, pending_rows: expect.any(Number) });
+    expect(ready.body.spend_store.write_errors).toBeGreaterThan(0);
 
     proxy.child.kill("SIGTERM");
     expect((await proxy.exited).code).toBe(0);

@@ -20,10 +20,19 @@ export function readiness(s: ProxyServices, version: string): RouteHandler {
       status: "healthy",
       dheera_ai_version: version,
       models: s.router.modelNames.length,
+      ...spendStoreStatus(s),
       ...(s.keys ? { virtual_keys: { backend: s.reporting.store.backend, readable: s.keys.cache.readable } } : {}),
       ...(s.limits ? { limits: s.limits.status() } : {}),
     });
   };
+}
+
+/** The spend store's health (a store that is down buffers rows and retries; requests are still served). */
+function spendStoreStatus(s: ProxyServices) {
+  const { store, writer } = s.reporting;
+  if (store.backend === "disabled") return { spend_store: { backend: "disabled" } };
+  const { pending, writeErrors, dropped } = writer.stats;
+  return { spend_store: { backend: store.backend, healthy: writer.healthy, pending_rows: pending, write_errors: writeErrors, dropped_rows: dropped } };
 }
 
 const PROBE_TIMEOUT_MS = 30_000;

@@ -47,6 +47,7 @@ export class SpendWriter {
   readonly #maxAttempts: number;
   readonly #firstBackoff: number;
   readonly #redact: (text: string) => string;
+  #failing = false;
   #buffer: SpendRow[] = [];
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> | undefined;
@@ -70,6 +71,11 @@ export class SpendWriter {
 
   get stats(): SpendWriterStats {
     return { ...this.#stats, pending: this.#buffer.length };
+  }
+
+  /** False from a failed write (or migration) until the next write succeeds: for /health/readiness. */
+  get healthy(): boolean {
+    return !this.#failing;
   }
 
   /** Runs the migrations once at start. A store that is down is reported, not thrown: writes retry it. */
@@ -139,10 +145,12 @@ export class SpendWriter {
       await this.#store.insert(batch);
       this.#removeHead(batch);
       this.#stats.written += batch.length;
+      this.#failing = false;
       if (this.#attempts > 0) this.#logger.info({ spend: { backend: this.#store.backend, attempts: this.#attempts + 1 } }, "spend store reachable again");
       this.#attempts = 0;
       return true;
     } catch (err) {
+      this.#failing = true;
       this.#stats.writeErrors++;
       this.#attempts++;
       const giveUp = this.#attempts >= this.#maxAttempts;
@@ -164,8 +172,10 @@ export class SpendWriter {
     try {
       const report = await this.#store.migrate();
       this.#migrated = true;
+      this.#failing = false;
       this.#logger.info({ spend: { backend: this.#store.backend, location: this.#store.location, schema_version: report.version, applied: report.applied } }, "spend store ready");
     } catch (err) {
+      this.#failing = true;
       this.#logger.error({ spend: { backend: this.#store.backend, location: this.#store.location }, err: this.#describe(err) }, "spend store unavailable; requests are served, rows are buffered and retried");
       throw err;
     }

@@ -50,7 +50,13 @@ export default defineExpectations({
     kind: "command",
     check(result) {
       const body = jsonBody(result.stdout) as Record<string, any>;
-      expect(body).toMatchObject({ status: "healthy", models: 1, virtual_keys: { backend: "sqlite", readable: true }, limits: { backend: "memory", healthy: true } });
+      expect(body).toMatchObject({
+        status: "healthy",
+        models: 1,
+        spend_store: { backend: "sqlite", healthy: true, pending_rows: expect.any(Number), write_errors: 0, dropped_rows: 0 },
+        virtual_keys: { backend: "sqlite", readable: true },
+        limits: { backend: "memory", healthy: true },
+      });
     },
   },
   "Health (2)": {
