@@ -37,8 +37,8 @@ afterAll(async () => {
 const config = () =>
   configYaml([azureModel("gpt-4o", "azure/gpt-4o", emu.url, { model_info_id: "east" }), azureModel("gpt-4o", "azure/gpt-4o", emu.url, { model_info_id: "west" })].join("\n"), "router_settings:\n  routing_strategy: round-robin\n");
 
-/** The standard variables, and a short batch delay so spans arrive within the test. */
-const otelEnv = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_BSP_SCHEDULE_DELAY: "50", OTEL_SERVICE_NAME: "gateway-under-test" });
+/** The standard variables (JSON, so the receiver can read the spans), and a short batch delay so spans arrive within the test. */
+const otelEnv = () => ({ OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url, OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_BSP_SCHEDULE_DELAY: "50", OTEL_SERVICE_NAME: "gateway-under-test" });
 
 const hex = (bytes: number) => Array.from({ length: bytes }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, "0")).join("");
 
@@ -114,6 +114,17 @@ describe("OpenTelemetry traces", () => {
     expect(attempts[0]!.attributes["dheera.deployment_id"]).not.toBe(attempts[1]!.attributes["dheera.deployment_id"]);
     expect(server.events).toContainEqual({ name: "dheera.retry", attributes: { "dheera.attempt": 2, "dheera.deployment_id": attempts[1]!.attributes["dheera.deployment_id"], "dheera.previous_status": 500 } });
     expect(server.attributes["dheera.attempts"]).toBe(2);
+  });
+
+  it("sends OTLP's default encoding, protobuf, when no protocol is named", async () => {
+    const { OTEL_EXPORTER_OTLP_PROTOCOL: _json, ...env } = otelEnv();
+    const proxy = await spawnProxy(writeConfig(config()), { env });
+    const traceId = hex(16);
+    await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: MASTER_KEY, maxRetries: 0 }).responses.create({ model: "gpt-4o", input: "protobuf" }, { headers: { traceparent: `00-${traceId}-${hex(8)}-01` } });
+    // The trace id travels as 16 raw bytes in the protobuf body.
+    const post = await waitFor(() => otlp.posts.find((p) => p.body.includes(Buffer.from(traceId, "hex"))), 5000, "a protobuf export of the trace");
+    expect(post.path).toBe("/v1/traces");
+    expect(post.headers["content-type"]).toBe("application/x-protobuf");
   });
 
   it("starts a new trace without a traceparent, marks a failed request as an error, and exports nothing without OTLP settings", async () => {

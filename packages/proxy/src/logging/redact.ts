@@ -26,14 +26,17 @@ export function createRedactor(knownSecrets: readonly string[]): (value: unknown
   return (value) => walk(value, 0);
 }
 
-/** Strings in a config that look like secrets, to feed the redactor. */
-export function collectSecrets(value: unknown, out: string[] = [], key = ""): string[] {
+/**
+ * Strings in a config that look like secrets, to feed the redactor: values of secret-named keys,
+ * and every value of a `headers` map (callbacks' and exporters' headers carry tokens under any name).
+ */
+export function collectSecrets(value: unknown, out: string[] = [], key = "", inHeaders = false): string[] {
   if (typeof value === "string") {
-    if (SECRET_KEY.test(key)) out.push(value);
+    if (inHeaders || SECRET_KEY.test(key)) out.push(value);
   } else if (Array.isArray(value)) {
     for (const v of value) collectSecrets(v, out, key);
   } else if (typeof value === "object" && value !== null) {
-    for (const [k, v] of Object.entries(value)) collectSecrets(v, out, k);
+    for (const [k, v] of Object.entries(value)) collectSecrets(v, out, k, key === "headers" && !Array.isArray(value));
   }
   return out;
 }

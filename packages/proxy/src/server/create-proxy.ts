@@ -183,7 +183,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
       spend_store: { backend: reporting.store.backend, location: reporting.store.location },
       ...(limits ? { limits: limits.backend } : {}),
       callbacks: reporting.sinks.names,
-      ...(tracing ? { tracing: otel?.endpoint ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT } : {}),
+      ...(tracing ? { tracing: redact(otel?.endpoint ?? env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT) } : {}),
     },
     "config loaded",
   );

@@ -25,8 +25,8 @@ export interface ReceivedSpan {
 export interface OtlpReceiver {
   url: string;
   spans: ReceivedSpan[];
-  /** Requests received, with their headers. */
-  posts: { path: string; headers: Record<string, string | string[] | undefined> }[];
+  /** Requests received, with their headers and bodies (protobuf bodies are kept, not decoded). */
+  posts: { path: string; headers: Record<string, string | string[] | undefined>; body: Buffer }[];
   close(): Promise<void>;
 }
 
@@ -41,14 +41,25 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const posts: OtlpReceiver["posts"] = [];
   const server: Server = createServer((req, res) => {
-    let text = "";
-    req.setEncoding("utf8").on("data", (d: string) => (text += d));
+    const chunks: Buffer[] = [];
+    req.on("data", (d: Buffer) => chunks.push(d));
     req.on("end", () => {
-      posts.push({ path: req.url ?? "", headers: req.headers });
-      if (req.method !== "POST" || req.url !== "/v1/traces" || !String(req.headers["content-type"]).startsWith("application/json")) {
+      const raw = Buffer.concat(chunks);
+      posts.push({ path: req.url ?? "", headers: req.headers, body: raw });
+      const type = String(req.headers["content-type"]);
+      if (req.method !== "POST" || req.url !== "/v1/traces") {
+        res.writeHead(404).end();
+        return;
+      }
+      if (type.startsWith("application/x-protobuf")) {
+        res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+        return;
+      }
+      if (!type.startsWith("application/json")) {
         res.writeHead(415).end();
         return;
       }
+      const text = raw.toString("utf8");
       const body = JSON.parse(text) as {
         resourceSpans: { resource?: { attributes?: KeyValue[] }; scopeSpans: { spans: Record<string, any>[] }[] }[];
       };
