@@ -116,6 +116,17 @@ describe("OpenTelemetry traces", () => {
     expect(server.attributes["dheera.attempts"]).toBe(2);
   });
 
+  it("keeps a sampled-out trace whole: nothing exported, the upstream still gets the client's trace id", async () => {
+    const proxy = await spawnProxy(writeConfig(config()), { env: { ...otelEnv(), OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0" } });
+    const traceId = hex(16);
+    const before = otlp.spans.length;
+    await new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: MASTER_KEY, maxRetries: 0 }).responses.create({ model: "gpt-4o", input: "sampled out" }, { headers: { traceparent: `00-${traceId}-${hex(8)}-00` } });
+    const asked = emu.emulator.requests.find((r) => JSON.stringify(r.body).includes("sampled out"))!;
+    expect(asked.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-00$`));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(otlp.spans.slice(before).filter((s) => s.traceId === traceId)).toEqual([]);
+  });
+
   it("sends OTLP's default encoding, protobuf, when no protocol is named", async () => {
     const { OTEL_EXPORTER_OTLP_PROTOCOL: _json, ...env } = otelEnv();
     const proxy = await spawnProxy(writeConfig(config()), { env });

@@ -97,6 +97,8 @@ export async function openTracing(options: TracingOptions, env: Record<string, s
     const parent: Context = propagator.extract(ROOT_CONTEXT, headers, headerGetter);
     const server: Span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: { "http.request.method": method, "url.path": path } }, parent);
     const serverContext = trace.setSpan(parent, server);
+    // A trace the sampler left out still travels upstream (flags 00), but builds no attributes.
+    if (!server.isRecording()) return unrecorded(server, serverContext);
     let open: Span | undefined;
     let lastStatus: number | undefined;
 
@@ -115,7 +117,7 @@ export async function openTracing(options: TracingOptions, env: Record<string, s
           "dheera.model_name": modelName,
           "dheera.deployment_id": target.id,
           "dheera.attempt": number,
-          ...serverAttributes(target.deployment.apiBase),
+          ...serverAttributesOf(target.deployment.apiBase),
         };
         const span = tracer.startSpan(`${operation} ${target.deployment.name}`, { kind: SpanKind.CLIENT, attributes }, serverContext);
         const carrier: Record<string, string> = {};
@@ -187,10 +189,38 @@ export async function openTracing(options: TracingOptions, env: Record<string, s
     };
   };
 
+  /** The spans of a request the sampler left out: nothing is recorded; the upstream still gets the trace's context. */
+  const unrecorded = (server: Span, serverContext: Context): RequestTrace => {
+    let headers: Record<string, string> | undefined;
+    const attempt: AttemptTrace = {
+      get headers() {
+        if (headers === undefined) propagator.inject(serverContext, (headers = {}), recordSetter);
+        return headers;
+      },
+      end() {},
+    };
+    return {
+      attempt: () => attempt,
+      callFinished() {},
+      end: () => server.end(),
+    };
+  };
+
   return {
     begin,
     shutdown: () => provider.shutdown(),
   };
+}
+
+/** `server.address` and `server.port` of each api_base, parsed once. */
+const serverAttributeCache = new Map<string, Attributes>();
+function serverAttributesOf(apiBase: string): Attributes {
+  let attributes = serverAttributeCache.get(apiBase);
+  if (attributes === undefined) {
+    attributes = serverAttributes(apiBase);
+    serverAttributeCache.set(apiBase, attributes);
+  }
+  return attributes;
 }
 
 function serverAttributes(apiBase: string): Attributes {

@@ -134,7 +134,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
   );
   const otel = settings.callbacks?.find((c) => c.type === "otel");
   const tracing: Tracing | undefined = tracingWanted(env, otel !== undefined)
-    ? await openTracing({ endpoint: otel?.endpoint, headers: otel?.headers, serviceName: env.OTEL_SERVICE_NAME || "dheera-proxy", serviceVersion: VERSION })
+    ? await openTracing({ endpoint: otel?.endpoint, headers: otel?.headers, serviceName: env.OTEL_SERVICE_NAME || "dheera-proxy", serviceVersion: VERSION }, env)
     : undefined;
   const services: ProxyServices = {
     router,
