@@ -138,7 +138,7 @@ model_list:
   it("reports a provider package that is not installed at the model line", async () => {
     const text = `model_list:\n  - model_name: a\n    dheera_ai_params:\n      model: nosuchprovider/a\n`;
     await expect(resolveText(text)).rejects.toThrow(
-      'config.yaml:4: model_list[0].dheera_ai_params.model: Provider "nosuchprovider" is not installed. Run: npm install @dheera/nosuchprovider',
+      'config.yaml:4: model_list[0].dheera_ai_params.model: Provider "nosuchprovider" is not installed: none of @dheera/nosuchprovider, dheera-provider-nosuchprovider was found. Run: npm install @dheera/nosuchprovider (or npm install dheera-provider-nosuchprovider for a community provider), or name the package that provides "nosuchprovider" under providers in config.yaml (providerPackages in the SDK).',
     );
   });
 

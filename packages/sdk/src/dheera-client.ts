@@ -17,8 +17,14 @@ export interface DheeraOptions {
   env?: Record<string, string | undefined>;
   /** Receives what a provider or transform could not map, and callback failures; defaults to console.warn once per message. */
   warn?: (message: string) => void;
-  /** Folders to find `@dheera/<provider>` packages from; defaults to the current project. */
+  /** Folders to find provider packages from; defaults to the current project. */
   searchFrom?: string[];
+  /**
+   * Model prefix -> the npm package that provides it (config.yaml's `providers:`), for a package
+   * outside the conventions `@dheera/<prefix>` and `dheera-provider-<prefix>`:
+   * `{ acme: "@acme/dheera-provider" }`.
+   */
+  providerPackages?: Record<string, string>;
   /**
    * Pricing per model reference, e.g. `{ "azure/prod-chat": { base_model: "gpt-4o" } }`: maps a
    * custom deployment name to a price entry, or sets prices. A call's own `model_info` wins key by key.
@@ -28,7 +34,10 @@ export interface DheeraOptions {
 
 /** A Dheera SDK instance: the top-level functions are one shared instance of this. */
 export function createDheera(options: DheeraOptions = {}) {
-  const registry = new ProviderRegistry(options.searchFrom);
+  const registry = new ProviderRegistry({
+    ...(options.searchFrom ? { searchFrom: options.searchFrom } : {}),
+    ...(options.providerPackages ? { packages: options.providerPackages } : {}),
+  });
   for (const plugin of options.providers ?? []) registry.register(plugin);
   const warn = options.warn ?? warnOnce();
   const modelInfo = options.modelInfo ? checkModelInfo(options.modelInfo) : undefined;

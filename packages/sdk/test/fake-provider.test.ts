@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { WireStream, defineProvider, type ResponseObject } from "@dheera/core";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -108,7 +111,29 @@ describe("the SDK with a third-party provider", () => {
     const dheera = createDheera({ searchFrom: ["/nonexistent"] });
     const error = await dheera.responses({ model: "nosuch/x", input: "a" }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderNotInstalledError);
-    expect((error as Error).message).toBe('Provider "nosuch" is not installed. Run: npm install @dheera/nosuch');
+    expect((error as Error).message).toBe('Provider "nosuch" is not installed: none of @dheera/nosuch, dheera-provider-nosuch was found. Run: npm install @dheera/nosuch (or npm install dheera-provider-nosuch for a community provider), or name the package that provides "nosuch" under providers in config.yaml (providerPackages in the SDK).');
+  });
+
+  it("loads the package providerPackages names for a prefix, from the project's node_modules", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "dheera-sdk-packages-"));
+    try {
+      const pkgDir = path.join(dir, "node_modules", "@acme", "models");
+      mkdirSync(pkgDir, { recursive: true });
+      writeFileSync(path.join(pkgDir, "package.json"), JSON.stringify({ name: "@acme/models", version: "1.0.0", type: "module", exports: "./index.js" }));
+      writeFileSync(
+        path.join(pkgDir, "index.js"),
+        `export default { specificationVersion: "v1", id: "acme", settingsSchema: { safeParse: (v) => ({ success: true, data: v }) }, settingKeys: [],
+          resolve: (ref) => ({ provider: "acme", name: ref.model, apiBase: "https://acme.test", native: { responses: true, chat: false },
+            responses: { create: async () => ({ status: 200, headers: {}, body: { id: "resp_a", object: "response", created_at: 1, status: "completed", model: ref.model,
+              output: [{ type: "message", id: "m", role: "assistant", status: "completed", content: [{ type: "output_text", text: "from @acme/models", annotations: [] }] }] } }) } }) };`,
+      );
+      const dheera = createDheera({ searchFrom: [dir], providerPackages: { acme: "@acme/models" } });
+      expect((await dheera.responses({ model: "acme/m1", input: "a" })).output_text).toBe("from @acme/models");
+      // Without the map, the conventions are tried and the error names them.
+      await expect(createDheera({ searchFrom: [dir] }).responses({ model: "acme/m1", input: "a" })).rejects.toBeInstanceOf(ProviderNotInstalledError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("asks for a provider prefix when the model has none", async () => {

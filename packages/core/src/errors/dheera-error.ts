@@ -130,17 +130,35 @@ export class ConfigurationError extends DheeraError {
 
 /** The model prefix names a provider whose package is not installed. */
 export class ProviderNotInstalledError extends DheeraError {
+  /** The first package name tried (the one to install). */
   readonly packageName: string;
-  constructor(provider: string, packageName: string, options: Opts = {}) {
-    super(`Provider "${provider}" is not installed. Run: npm install ${packageName}`, {
-      ...options,
-      status: options.status ?? 400,
+  /** Every package name looked for, in order. */
+  readonly packageNames: readonly string[];
+  /**
+   * `packageNames`: every name looked for, in order (default: just `packageName`). `configured`:
+   * the name came from the host's config (config.yaml `providers:`, the SDK's `providerPackages`).
+   */
+  constructor(provider: string, packageName: string, options: Opts & { packageNames?: readonly string[]; configured?: boolean } = {}) {
+    const { packageNames = [packageName], configured = false, ...rest } = options;
+    super(notInstalledMessage(provider, packageNames, configured), {
+      ...rest,
+      status: rest.status ?? 400,
       code: "provider_not_installed",
-      param: options.param ?? "model",
+      param: rest.param ?? "model",
       provider,
     });
     this.packageName = packageName;
+    this.packageNames = packageNames;
   }
+}
+
+function notInstalledMessage(provider: string, names: readonly string[], configured: boolean): string {
+  if (configured) return `Provider "${provider}" is not installed: its package ${names[0]} (named for it under providers) was not found. Run: npm install ${names[0]}`;
+  if (names.length === 1) return `Provider "${provider}" is not installed. Run: npm install ${names[0]}`;
+  return (
+    `Provider "${provider}" is not installed: none of ${names.join(", ")} was found. Run: npm install ${names[0]}` +
+    ` (or npm install ${names[names.length - 1]} for a community provider), or name the package that provides "${provider}" under providers in config.yaml (providerPackages in the SDK).`
+  );
 }
 
 /** An operation the deployment does not serve (a chat-only provider asked for responses). */

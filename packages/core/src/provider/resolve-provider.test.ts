@@ -44,15 +44,16 @@ interface FakePackage {
   files?: Record<string, string>;
 }
 
-/** A project with `@dheera/fakeprov` installed the way npm (flat) or pnpm (strict, symlinked) does. */
-function project(layout: "npm" | "pnpm", pkg: FakePackage = {}): { dir: string; loads: string } {
+/** A project with `@dheera/fakeprov` (or `pkg.name`) installed the way npm (flat) or pnpm (strict, symlinked) does. */
+function project(layout: "npm" | "pnpm", pkg: FakePackage & { name?: string } = {}): { dir: string; loads: string } {
   const dir = path.join(scratch, `project-${++projects}`);
   const loads = `__dheeraFakeprovLoads${projects}`;
-  const manifest = { name: "@dheera/fakeprov", version: "1.0.0", type: "module", exports: { ".": { default: "./index.js" } }, ...pkg.manifest };
+  const name = pkg.name ?? "@dheera/fakeprov";
+  const manifest = { name, version: "1.0.0", type: "module", exports: { ".": { default: "./index.js" } }, ...pkg.manifest };
   const files = pkg.files ?? { "index.js": pluginModule(loads) };
   write(path.join(dir, "package.json"), JSON.stringify({ name: "app", private: true }));
-  const installed = path.join(dir, "node_modules", "@dheera", "fakeprov");
-  const packageDir = layout === "npm" ? installed : path.join(dir, "node_modules", ".pnpm", "@dheera+fakeprov@1.0.0", "node_modules", "@dheera", "fakeprov");
+  const installed = path.join(dir, "node_modules", ...name.split("/"));
+  const packageDir = layout === "npm" ? installed : path.join(dir, "node_modules", ".pnpm", `${name.replace("/", "+")}@1.0.0`, "node_modules", ...name.split("/"));
   write(path.join(packageDir, "package.json"), JSON.stringify(manifest));
   for (const [name, content] of Object.entries(files)) write(path.join(packageDir, name), content.replaceAll("__LOADS__", loads));
   if (layout === "pnpm") {
@@ -170,13 +171,53 @@ describe("ProviderRegistry: explicit registration", () => {
   });
 });
 
+describe("ProviderRegistry: packages anyone can publish", () => {
+  it("finds the community convention dheera-provider-<prefix> when there is no @dheera/<prefix>", async () => {
+    const { dir, loads } = project("pnpm", { name: "dheera-provider-fakeprov" });
+    const plugin = await new ProviderRegistry([dir]).get("fakeprov");
+    expect(plugin.id).toBe("fakeprov");
+    expect(loadsOf(loads)).toBe(1);
+  });
+
+  it("prefers @dheera/<prefix> over the community name", async () => {
+    const { dir } = project("npm");
+    const community = project("npm", { name: "dheera-provider-fakeprov", files: { "index.js": 'throw new Error("the community package was imported");' } });
+    const plugin = await new ProviderRegistry([dir, community.dir]).get("fakeprov");
+    expect(plugin.id).toBe("fakeprov");
+  });
+
+  it("loads the package the host names for a prefix, under any name and scope, and only that one", async () => {
+    const { dir, loads } = project("npm", { name: "@acme/gateway-provider" });
+    const plugin = await new ProviderRegistry({ searchFrom: [dir], packages: { acme: "@acme/gateway-provider" } }).get("acme");
+    expect(plugin.id).toBe("fakeprov");
+    expect(loadsOf(loads)).toBe(1);
+    // Named but not installed: said so, without falling back to the conventions.
+    const fallback = project("npm", { name: "dheera-provider-acme" });
+    const err = await new ProviderRegistry({ searchFrom: [fallback.dir], packages: { acme: "@acme/missing" } }).get("acme").catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderNotInstalledError);
+    expect((err as Error).message).toBe('Provider "acme" is not installed: its package @acme/missing (named for it under providers) was not found. Run: npm install @acme/missing');
+    expect(err).toMatchObject({ packageName: "@acme/missing", packageNames: ["@acme/missing"] });
+  });
+
+  it.each([
+    [{ "Acme": "x" }, /not a provider prefix/],
+    [{ acme: "../../etc" }, /not an npm package name/],
+    [{ acme: "/abs/path" }, /not an npm package name/],
+    [{ acme: "@scope" }, /not an npm package name/],
+  ])("refuses a package map %j naming something other than a package", (packages, message) => {
+    expect(() => new ProviderRegistry({ searchFrom: [scratch], packages })).toThrow(message);
+  });
+});
+
 describe("ProviderRegistry: errors", () => {
-  it("reports a missing package with the command that installs it", async () => {
+  it("reports a missing package with every name it looked for and how to install or name one", async () => {
     const { dir } = project("npm");
     const err = await new ProviderRegistry([dir]).get("nope").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderNotInstalledError);
-    expect((err as Error).message).toBe('Provider "nope" is not installed. Run: npm install @dheera/nope');
-    expect(err).toMatchObject({ status: 400, code: "provider_not_installed", param: "model", provider: "nope", packageName: "@dheera/nope" });
+    expect((err as Error).message).toBe(
+      'Provider "nope" is not installed: none of @dheera/nope, dheera-provider-nope was found. Run: npm install @dheera/nope (or npm install dheera-provider-nope for a community provider), or name the package that provides "nope" under providers in config.yaml (providerPackages in the SDK).',
+    );
+    expect(err).toMatchObject({ status: 400, code: "provider_not_installed", param: "model", provider: "nope", packageName: "@dheera/nope", packageNames: ["@dheera/nope", "dheera-provider-nope"] });
   });
 
   it.each(["Azure", "../azure", "@evil/pkg", "a/b", "", "-x", "azure "])("rejects the invalid prefix %j before looking on disk", async (prefix) => {

@@ -4,17 +4,50 @@ import { pathToFileURL } from "node:url";
 import { DheeraError, InvalidRequestError, ProviderNotInstalledError } from "../errors/dheera-error.js";
 import { isProviderPlugin, type ProviderPlugin } from "./provider-plugin.js";
 
+export interface ProviderRegistryOptions {
+  /** Folders to look for packages from (default: the working directory and the entry script's folder). */
+  searchFrom?: readonly string[];
+  /** Prefix -> package name: the host's own choices (config.yaml `providers:`), tried instead of the conventions. */
+  packages?: Readonly<Record<string, string>>;
+}
+
+/** npm's rules for a package name (scoped or not), so a config cannot name a path. */
+const PACKAGE_NAME = /^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/;
+const PREFIX = /^[a-z0-9][a-z0-9._-]*$/;
+
+/** The names a prefix's package is looked for under, in order, when the host names none. */
+export function conventionalPackageNames(prefix: string): string[] {
+  return [`@dheera/${prefix}`, `dheera-provider-${prefix}`];
+}
+
 /**
- * Finds the provider plugin for a model prefix: an explicitly registered plugin first, else the
- * package `@dheera/<prefix>` installed in the user's project. The package is looked up from the
- * user's project (process.cwd()) and from the entry script's folder, not from @dheera/core's own
- * location, so it works with npm's flat layout and with pnpm's strict one.
+ * Finds the provider plugin for a model prefix, in order: a plugin registered in code; the
+ * package the host named for the prefix (`packages`); `@dheera/<prefix>`; the community
+ * convention `dheera-provider-<prefix>`. Packages are looked up from the user's project
+ * (process.cwd()) and the entry script's folder, not from @dheera/core's own location, so it
+ * works with npm's flat layout and with pnpm's strict one.
  */
 export class ProviderRegistry {
   readonly #plugins = new Map<string, ProviderPlugin>();
   readonly #loading = new Map<string, Promise<ProviderPlugin>>();
+  readonly #packages = new Map<string, string>();
+  private readonly searchFrom: readonly string[];
 
-  constructor(private readonly searchFrom: readonly string[] = defaultSearchRoots()) {}
+  /** `options`: the search folders alone (as before), or the options. */
+  constructor(options: readonly string[] | ProviderRegistryOptions = {}) {
+    const opts: ProviderRegistryOptions = Array.isArray(options) ? { searchFrom: options as readonly string[] } : (options as ProviderRegistryOptions);
+    this.searchFrom = opts.searchFrom ?? defaultSearchRoots();
+    if (opts.packages) this.usePackages(opts.packages);
+  }
+
+  /** Names the package that provides each prefix (checked: a prefix and an npm package name). */
+  usePackages(packages: Readonly<Record<string, string>>): void {
+    for (const [prefix, name] of Object.entries(packages)) {
+      if (!PREFIX.test(prefix)) throw new TypeError(`"${prefix}" is not a provider prefix: lower-case letters, digits, ".", "_" and "-".`);
+      if (!PACKAGE_NAME.test(name)) throw new TypeError(`"${name}" (the package for "${prefix}") is not an npm package name.`);
+      this.#packages.set(prefix, name);
+    }
+  }
 
   register(plugin: ProviderPlugin): void {
     if (!isProviderPlugin(plugin)) throw new TypeError("register() expects a Dheera provider plugin (specificationVersion \"v1\").");
@@ -38,12 +71,21 @@ export class ProviderRegistry {
   }
 
   async #load(id: string): Promise<ProviderPlugin> {
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(id)) {
+    if (!PREFIX.test(id)) {
       throw new InvalidRequestError(`Invalid provider prefix "${id}" in model.`, { param: "model", code: "invalid_model" });
     }
-    const packageName = `@dheera/${id}`;
-    const dir = findPackageDir(packageName, this.searchFrom);
-    if (!dir) throw new ProviderNotInstalledError(id, packageName);
+    const configured = this.#packages.get(id);
+    const names = configured !== undefined ? [configured] : conventionalPackageNames(id);
+    let packageName = names[0]!;
+    let dir: string | undefined;
+    for (const name of names) {
+      dir = findPackageDir(name, this.searchFrom);
+      if (dir) {
+        packageName = name;
+        break;
+      }
+    }
+    if (!dir) throw new ProviderNotInstalledError(id, names[0]!, { packageNames: names, configured: configured !== undefined });
     const entry = packageEntry(dir);
     if (!entry) throw new InvalidRequestError(`Package ${packageName} has no entry point to import.`, { param: "model", code: "invalid_provider" });
     let mod: { default?: unknown; provider?: unknown };

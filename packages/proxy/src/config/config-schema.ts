@@ -148,8 +148,18 @@ export const dheeraAiSettingsSchema = z.strictObject({
   callbacks: z.array(callbackSchema).optional(),
 });
 
+/**
+ * Model prefix -> the npm package that provides it, for provider packages outside the
+ * conventions (`@dheera/<prefix>`, `dheera-provider-<prefix>`): `acme: "@acme/dheera-provider"`.
+ */
+export const providerPackagesSchema = z.record(
+  z.string().regex(/^[a-z0-9][a-z0-9._-]*$/, "a provider prefix is lower-case letters, digits, '.', '_' and '-'"),
+  z.string().regex(/^(@[a-z0-9][a-z0-9._~-]*\/)?[a-z0-9][a-z0-9._~-]*$/, "must be an npm package name"),
+);
+
 export const proxyConfigSchema = z.strictObject({
   model_list: z.array(modelListEntrySchema).min(1, "needs at least one model"),
+  providers: providerPackagesSchema.optional(),
   general_settings: generalSettingsSchema.optional(),
   router_settings: routerSettingsSchema.optional(),
   dheera_ai_settings: dheeraAiSettingsSchema.optional(),

@@ -76,6 +76,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
   const logger = options.logger ?? createLogger({ detailedDebug });
 
   const registry = options.registry ?? new ProviderRegistry(searchRoots(loaded.file));
+  if (loaded.config.providers) registry.usePackages(loaded.config.providers);
   const deployments = await resolveDeployments(loaded, {
     registry,
     transport: options.transport ?? defaultTransport(),
