@@ -69,6 +69,6 @@ describe("packed tarballs installed with plain npm", () => {
       `import { responses } from "@dheera/sdk";\ntry { await responses({ model: "nosuch/x", input: "hi" }); } catch (e) { console.log((e as Error).message); }\n`,
     );
     const { stdout } = await run(tsx, ["missing.ts"], { cwd: project });
-    expect(stdout.trim()).toBe('Provider "nosuch" is not installed. Run: npm install @dheera/nosuch');
+    expect(stdout.trim()).toBe('Provider "nosuch" is not installed: none of @dheera/nosuch, dheera-provider-nosuch was found. Run: npm install @dheera/nosuch (or npm install dheera-provider-nosuch for a community provider), or name the package that provides "nosuch" under providers in config.yaml (providerPackages in the SDK).');
   });
 });

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type EmulatorServer, type FaultContext } from "./helpers/emulator-server.js";
+import { failFirstTry, startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
 import { parseExposition, total, type Family } from "./helpers/exposition.js";
 import { postJson } from "./helpers/sse.js";
 import { REFERENCE_COST, REFERENCE_USAGE, auth, referenceReply } from "./helpers/spend.js";
@@ -15,17 +15,10 @@ import { MASTER_KEY, PACKAGE_DIR, azureModel, configYaml, killAll, spawnProxy, w
 
 let emu: EmulatorServer;
 let broken: EmulatorServer;
-const retried = new Set<string>();
-/** The first attempt of a request whose input says `retry-me` fails with a 500; its retry succeeds. */
-const failFirstTry = (ctx: FaultContext) => {
-  const text = JSON.stringify(ctx.body ?? {});
-  if (!text.includes("retry-me") || retried.has(text)) return undefined;
-  retried.add(text);
-  return "http_500" as const;
-};
+const failFirstTryOf = failFirstTry("retry-me");
 
 beforeAll(async () => {
-  emu = await startEmulator({ reply: referenceReply }, { fault: failFirstTry });
+  emu = await startEmulator({ reply: referenceReply }, { fault: failFirstTryOf });
   broken = await startEmulator({}, { fault: () => "http_500" });
 });
 afterEach(() => killAll());

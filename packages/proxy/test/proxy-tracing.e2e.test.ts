@@ -1,6 +1,6 @@
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type EmulatorServer, type FaultContext } from "./helpers/emulator-server.js";
+import { failFirstTry, startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from "./helpers/otlp-receiver.js";
 import { REFERENCE_USAGE, referenceReply, waitFor } from "./helpers/spend.js";
 import { MASTER_KEY, azureModel, configYaml, killAll, spawnProxy, writeConfig, type ProxyProcess } from "./helpers/spawn-proxy.js";
@@ -16,16 +16,10 @@ const ERROR = 2;
 
 let emu: EmulatorServer;
 let otlp: OtlpReceiver;
-const failedOnce = new Set<string>();
-const failFirstTry = (ctx: FaultContext) => {
-  const text = JSON.stringify(ctx.body ?? {});
-  if (!text.includes("retry-me") || failedOnce.has(text)) return undefined;
-  failedOnce.add(text);
-  return "http_500" as const;
-};
+const failFirstTryOf = failFirstTry("retry-me");
 
 beforeAll(async () => {
-  emu = await startEmulator({ reply: referenceReply }, { fault: failFirstTry });
+  emu = await startEmulator({ reply: referenceReply }, { fault: failFirstTryOf });
   otlp = await startOtlpReceiver();
 });
 afterEach(() => killAll());

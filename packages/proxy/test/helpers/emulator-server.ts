@@ -1,4 +1,4 @@
-import { startEmulatorServer, type AzureEmulatorOptions, type EmulatorServer, type EmulatorServerOptions } from "@dheera/azure/testing";
+import { startEmulatorServer, type AzureEmulatorOptions, type EmulatorFaultContext, type EmulatorServer, type EmulatorServerOptions } from "@dheera/azure/testing";
 
 export type { EmulatorFault as Fault, EmulatorFaultContext as FaultContext, EmulatorServer } from "@dheera/azure/testing";
 
@@ -14,4 +14,15 @@ export function startEmulator(options: AzureEmulatorOptions = {}, { fault }: Emu
   return startEmulatorServer(options, {
     fault: (request) => fault?.(request) ?? (JSON.stringify(request.body ?? {}).includes(CUT_CONNECTION) ? "reset_mid_body" : undefined),
   });
+}
+
+/** A fault that fails the first attempt of each distinct request whose body contains `marker` with a 500; its retry succeeds. */
+export function failFirstTry(marker: string): (ctx: EmulatorFaultContext) => "http_500" | undefined {
+  const failed = new Set<string>();
+  return (ctx) => {
+    const text = JSON.stringify(ctx.body ?? {});
+    if (!text.includes(marker) || failed.has(text)) return undefined;
+    failed.add(text);
+    return "http_500";
+  };
 }

@@ -28,7 +28,13 @@ export default defineExpectations({
 
   "Metrics > Who may scrape": { kind: "file" },
   "Metrics > Who may scrape (2)": { kind: "proxy-config", env: MASTER_KEY },
-  "Metrics > Who may scrape (3)": { kind: "command" },
+  "Metrics > Who may scrape (3)": {
+    kind: "command",
+    check(result) {
+      // No key sent, and the scrape is answered.
+      expect(result.stdout.trim()).toBe("200");
+    },
+  },
   "Metrics > Who may scrape (4)": { kind: "output" },
 
   Traces: { kind: "proxy-start", env: MASTER_KEY },
