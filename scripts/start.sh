@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 source scripts/pnpm.sh
 pnpm install --frozen-lockfile
 pnpm turbo run build --output-logs=errors-only
-pnpm start
+# exec, not `pnpm start`: pnpm answers Ctrl-C with its own "ELIFECYCLE Command failed" and exit
+# code 2 even when the gateway drained and exited 0; started directly, one Ctrl-C drains quietly.
+exec node packages/proxy/examples/start.mjs "$@"

@@ -183,7 +183,11 @@ export class PageSession {
     expectRejection: boolean,
   ): Promise<Omit<RunResult, "upstream">> {
     await this.stopProxy();
-    const spawned = spawnTracked(command, args, this.spawnOptions(cwd, expectRejection ? timeoutMs : 24 * 3600_000, extraEnv));
+    const options = this.spawnOptions(cwd, expectRejection ? timeoutMs : 24 * 3600_000, extraEnv);
+    // The reader's DHEERA_AI_MASTER_KEY is what their clients send; a page's proxy takes its key
+    // from the page's config (or from the variable when the page itself exports it).
+    if (extraEnv?.DHEERA_AI_MASTER_KEY === undefined) delete options.env.DHEERA_AI_MASTER_KEY;
+    const spawned = spawnTracked(command, args, options);
     if (expectRejection) return done(await spawned.exited);
     let url: string;
     try {

@@ -21,7 +21,7 @@ export const READER_ENV: Record<string, string> = {
   AZURE_API_BASE: "https://my-resource.openai.azure.com",
   AZURE_AD_TOKEN: "test-azure-ad-token",
   // The proxy's key as a client sends it; pages that configure a master key use the same value.
-  DHEERA_AI_API_KEY: "sk-1234",
+  DHEERA_AI_MASTER_KEY: "sk-1234",
   // The example provider of docs/providers/writing-a-provider.md.
   EXAMPLE_API_KEY: "test-azure-key",
 };

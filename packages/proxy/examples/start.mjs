@@ -23,11 +23,14 @@ if (!env.DHEERA_AI_MASTER_KEY) {
   console.log("DHEERA_AI_MASTER_KEY not set: the master key is sk-dheera-local");
 }
 
+// An IPC channel ties the gateway's life to this launcher's: if this process dies, even by
+// SIGKILL, the gateway sees the channel close and drains. Signals are forwarded once; the proxy
+// takes the copy of a Ctrl-C it already got from the terminal as the same one.
 const child = spawn(process.execPath, [path.join(here, "../dist/cli.js"), "--config", path.join(here, "config.yaml"), ...process.argv.slice(2)], {
-  stdio: "inherit",
+  stdio: ["inherit", "inherit", "inherit", "ipc"],
   env,
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) process.on(signal, () => child.kill(signal === "SIGHUP" ? "SIGTERM" : signal));
 child.on("exit", async (code, signal) => {
   await emulator?.close();
   process.exit(code ?? (signal ? 1 : 0));

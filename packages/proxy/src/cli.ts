@@ -42,9 +42,21 @@ const program = new Command()
     "\nEnvironment:\n  DHEERA_AI_CONFIG      config path (same as --config)\n  DHEERA_AI_MASTER_KEY  master key when general_settings.master_key is not set\n  PORT, HOST, NUM_WORKERS, DETAILED_DEBUG",
   );
 
-function fail(err: unknown): never {
-  process.stderr.write(`${err instanceof ConfigError ? `Invalid config:\n${err.message}` : `dheera_ai: ${err instanceof Error ? err.message : String(err)}`}\n`);
+function fail(err: unknown, options?: CliOptions): never {
+  process.stderr.write(`${err instanceof ConfigError ? `Invalid config:\n${err.message}` : `dheera_ai: ${howToFix(err, options) ?? (err instanceof Error ? err.message : String(err))}`}\n`);
   process.exit(1);
+}
+
+/** The start-up failures a user fixes with a flag: said with the flag and the variable. */
+function howToFix(err: unknown, options: CliOptions | undefined): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (!options) return undefined;
+  if (code === "EADDRINUSE") {
+    return `port ${options.port} on ${options.host} is already in use (another dheera_ai?). Stop what holds it, or pick another port: --port <n> or PORT=<n>.`;
+  }
+  if (code === "EACCES") return `not allowed to listen on port ${options.port} (ports below 1024 need privileges). Pick another: --port <n> or PORT=<n>.`;
+  if (code === "EADDRNOTAVAIL") return `${options.host} is not an address of this machine. Pick another: --host <address> or HOST=<address>.`;
+  return undefined;
 }
 
 async function runServer(options: CliOptions & { config: string }): Promise<void> {
@@ -58,7 +70,7 @@ async function runServer(options: CliOptions & { config: string }): Promise<void
       ...(options.detailed_debug ? { detailedDebug: true } : {}),
     });
   } catch (err) {
-    fail(err);
+    fail(err, options);
   }
   if (cluster.isWorker) process.send?.({ type: LISTENING, url: started.address.url });
   else process.stdout.write(`RUNNING on ${started.address.url}\n`);
@@ -128,6 +140,12 @@ async function runPrimary(options: CliOptions & { config: string }): Promise<voi
 
 async function main(): Promise<void> {
   const options = program.parse(process.argv).opts<CliOptions>();
+  // Started by a launcher with an IPC channel (examples/start.mjs): if the launcher dies, even by
+  // SIGKILL, the channel closes and the gateway drains and stops instead of listening on, orphaned.
+  if (cluster.isPrimary && process.channel) {
+    process.channel.unref();
+    process.once("disconnect", () => process.kill(process.pid, "SIGTERM"));
+  }
   const config = options.config;
   if (!config) {
     program.error("error: no config file. Pass --config <path> or set DHEERA_AI_CONFIG.", { exitCode: 2 });

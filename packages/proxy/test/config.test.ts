@@ -69,9 +69,19 @@ describe("config parsing", () => {
       parseConfigText(`model_list:\n  - model_name: a\n    dheera_ai_params: {model: azure/a}\n    modle_info: {}\ngeneral_setings: {}\n`, "config.yaml"),
     );
     expect(err.message.split("\n")).toEqual([
-      "config.yaml:4: model_list[0].modle_info: unknown key",
-      "config.yaml:5: general_setings: unknown key",
+      'config.yaml:4: model_list[0].modle_info: unknown key (did you mean "model_info"?)',
+      'config.yaml:5: general_setings: unknown key (did you mean "general_settings"?)',
     ]);
+  });
+
+  it("folds a misspelt required key into one line that names the key meant", () => {
+    const err = errorOf(() => parseConfigText(`model_list:\n  - model_name: a\n    dheera_ai_param:\n      model: azure/a\n`, "config.yaml"));
+    expect(err.message.split("\n")).toEqual(['config.yaml:3: model_list[0].dheera_ai_param: unknown key (did you mean "dheera_ai_params"?)']);
+  });
+
+  it("says nothing it cannot back up: a key far from every known one is only unknown", () => {
+    const err = errorOf(() => parseConfigText(`model_list:\n  - model_name: a\n    dheera_ai_params: {model: azure/a}\nsomething_else: 1\n`, "config.yaml"));
+    expect(err.message.split("\n")).toEqual(["config.yaml:4: something_else: unknown key"]);
   });
 
   it("reports a missing model_name and a malformed model reference", () => {

@@ -5,7 +5,7 @@ import path from "node:path";
 import { request } from "node:http";
 import { promisify } from "node:util";
 import OpenAI from "openai";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { VERSION } from "../src/version.js";
 import { startEmulator, type EmulatorServer } from "./helpers/emulator-server.js";
 import { postJson } from "./helpers/sse.js";
@@ -102,6 +102,40 @@ describe("config errors", () => {
     const p = await spawnProxy(file, { expectExit: true });
     expect((await p.exited).code).toBe(1);
     expect(p.stderr()).toContain(`${file}:5: model_list[0].dheera_ai_params.api_key: environment variable MY_MISSING_AZURE_KEY is not set`);
+  });
+
+  it("names the key meant when a required key is misspelt, in one line", async () => {
+    const file = writeConfig(`model_list:\n  - model_name: o1-pro\n    dheera_ai_param:\n      model: azure/o1-pro\n`);
+    const p = await spawnProxy(file, { expectExit: true });
+    expect((await p.exited).code).toBe(1);
+    expect(p.stderr().trim().split("\n")).toEqual(["Invalid config:", `${file}:3: model_list[0].dheera_ai_param: unknown key (did you mean "dheera_ai_params"?)`]);
+  });
+
+  it("says how to pick another port when the port is taken", async () => {
+    const { createServer } = await import("node:net");
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, "127.0.0.1", r));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const p = await spawnProxy(writeConfig(configYaml(azureModel("gpt-4o", "azure/gpt-4o", emu.url))), { args: ["--port", String(port)], expectExit: true });
+      expect((await p.exited).code).toBe(1);
+      expect(p.stderr()).toContain(`dheera_ai: port ${port} on 127.0.0.1 is already in use`);
+      expect(p.stderr()).toContain("--port <n> or PORT=<n>");
+    } finally {
+      await new Promise<void>((r) => holder.close(() => r()));
+    }
+  });
+
+  it("warns at start-up that a proxy without a master key is open, and only then", async () => {
+    const open = await spawnProxy(writeConfig(`model_list:\n${azureModel("gpt-4o", "azure/gpt-4o", emu.url)}\n`));
+    const warning = (p: typeof open) => p.logs().filter((l) => typeof l.msg === "string" && (l.msg as string).startsWith("no master key"));
+    // The log is flushed asynchronously, after RUNNING: wait for the line.
+    await vi.waitFor(() => expect(warning(open)).toHaveLength(1));
+    expect(warning(open)[0]!.msg).toContain("DHEERA_AI_MASTER_KEY");
+    const closed = await spawnProxy(writeConfig(configYaml(azureModel("gpt-4o", "azure/gpt-4o", emu.url))));
+    // Logged right after "config loaded", in the same write: once that line is there, so would the warning be.
+    await vi.waitFor(() => expect(closed.logs().some((l) => l.msg === "config loaded")).toBe(true));
+    expect(warning(closed)).toHaveLength(0);
   });
 
   it("reports a file that does not exist", async () => {
@@ -203,6 +237,51 @@ describe("the seed's config.yaml blocks, pointed at the emulator", () => {
     // same api-version story as above: the bridge calls /openai/responses upstream
     expect(emu.emulator.requests.at(-1)).toMatchObject({ path: "/openai/responses" });
     expect(res.status).toBe(404);
+  });
+});
+
+/** Starts examples/start.mjs in its own process group, as a terminal would; resolves with its URL. */
+async function startExample(): Promise<{ child: import("node:child_process").ChildProcess; url: string; out: () => string; exited: Promise<number | null> }> {
+  const { spawn } = await import("node:child_process");
+  const cwd = mkdtempSync(path.join(tmpdir(), "dheera-example-"));
+  const child = spawn(process.execPath, [path.join(PACKAGE_DIR, "examples/start.mjs"), "--port", "0", "--host", "127.0.0.1"], { cwd, env: cleanEnv(), detached: true });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+  child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = await vi.waitFor(
+    () => {
+      const m = /RUNNING on (\S+)/.exec(out);
+      if (!m) throw new Error(`not running yet:\n${out}`);
+      return m[1]!;
+    },
+    { timeout: 10_000, interval: 50 },
+  );
+  return { child, url, out: () => out, exited };
+}
+
+describe("signals on the start command", () => {
+  it("one Ctrl-C (SIGINT to the whole process group) drains once and exits 0", async () => {
+    const example = await startExample();
+    process.kill(-example.child.pid!, "SIGINT");
+    expect(await example.exited).toBe(0);
+    const out = example.out();
+    expect(out.match(/"msg":"draining"/g)).toHaveLength(1);
+    expect(out).toContain('"msg":"stopped"');
+    expect(out).not.toContain("second signal");
+  });
+
+  it("killing the start command, even with SIGKILL, stops the gateway", async () => {
+    const example = await startExample();
+    expect((await fetch(`${example.url}/health/liveliness`)).status).toBe(200);
+    example.child.kill("SIGKILL");
+    await example.exited;
+    await vi.waitFor(
+      async () => {
+        await expect(fetch(`${example.url}/health/liveliness`)).rejects.toThrow();
+      },
+      { timeout: 15_000, interval: 100 },
+    );
   });
 });
 

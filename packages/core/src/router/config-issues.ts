@@ -1,5 +1,7 @@
 import type { z } from "zod";
 import { readValuePath } from "../wire/value-path.js";
+import { closestName } from "./closest-name.js";
+import { schemaKeysAt } from "./schema-keys.js";
 
 export type ConfigPath = readonly (string | number)[];
 
@@ -14,24 +16,38 @@ export interface ConfigIssue {
 /**
  * Turns zod's issues into config issues a person can act on: an unknown key is reported at the
  * key itself (`...api_bse: unknown key`), a missing one as `required`, values never echoed.
+ * Given the `schema` that was parsed, an unknown key close to a known one says which was meant
+ * (`unknown key (did you mean "api_base"?)`), and the `required` issue that the same typo caused
+ * for the meant key is folded into it: one mistake, one line.
  */
-export function configIssuesFromZod(error: z.ZodError, value: unknown, basePath: ConfigPath = []): ConfigIssue[] {
+export function configIssuesFromZod(error: z.ZodError, value: unknown, basePath: ConfigPath = [], schema?: z.ZodType): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
+  const meant = new Set<string>();
   for (const issue of error.issues) {
-    const path = [...basePath, ...(issue.path.filter((k) => typeof k !== "symbol") as (string | number)[])];
-    if (issue.code === "unrecognized_keys") {
-      for (const key of issue.keys) issues.push({ path: [...path, key], message: "unknown key" });
-      continue;
+    if (issue.code !== "unrecognized_keys") continue;
+    const parent = issue.path.filter((k) => typeof k !== "symbol") as (string | number)[];
+    const known = schema ? schemaKeysAt(schema, parent) : undefined;
+    for (const key of issue.keys) {
+      const guess = known ? closestName(key, known) : undefined;
+      if (guess !== undefined) meant.add(pathKey([...parent, guess]));
+      issues.push({ path: [...basePath, ...parent, key], message: guess === undefined ? "unknown key" : `unknown key (did you mean "${guess}"?)` });
     }
+  }
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") continue;
+    const own = issue.path.filter((k) => typeof k !== "symbol") as (string | number)[];
+    const path = [...basePath, ...own];
     const received = readValuePath(value, issue.path);
     if (issue.code === "invalid_type" && received === undefined) {
-      issues.push({ path, message: `required (${issue.expected})` });
+      if (!meant.has(pathKey(own))) issues.push({ path, message: `required (${issue.expected})` });
       continue;
     }
     issues.push({ path, message: describe(issue) });
   }
   return issues;
 }
+
+const pathKey = (path: readonly (string | number)[]) => JSON.stringify(path);
 
 function describe(issue: z.core.$ZodIssue): string {
   // zod's own messages are good ("Invalid input: expected string, received number") and do not

@@ -9,3 +9,5 @@ export * from "./router-settings.js";
 export * from "./router.js";
 export * from "./routing-strategies.js";
 export * from "./state-affinity.js";
+export { closestName, editDistance } from "./closest-name.js";
+export { schemaKeysAt } from "./schema-keys.js";

@@ -6,6 +6,7 @@ import type { Deployment } from "../provider/deployment.js";
 import { parseModelReference } from "../provider/model-reference.js";
 import type { ProviderPlugin } from "../provider/provider-plugin.js";
 import type { ProviderRegistry } from "../provider/resolve-provider.js";
+import { closestName } from "./closest-name.js";
 import { configIssuesFromZod, type ConfigIssue, type ConfigPath } from "./config-issues.js";
 import { deploymentKey } from "./deployment-key.js";
 import { DEPLOYMENT_ROUTING_KEYS, deploymentRouting, deploymentRoutingSchema, type DeploymentRouting } from "./router-settings.js";
@@ -99,7 +100,7 @@ export async function resolveModelList(
     for (const [key, value] of Object.entries(rest)) (routingKeys.has(key) ? routingParams : settings)[key] = value;
     const routing = deploymentRoutingSchema.safeParse(routingParams);
     if (!routing.success) {
-      issues.push(...configIssuesFromZod(routing.error, routingParams, at));
+      issues.push(...configIssuesFromZod(routing.error, routingParams, at, deploymentRoutingSchema));
       continue;
     }
 
@@ -114,12 +115,16 @@ export async function resolveModelList(
     const unknown = Object.keys(settings).filter((k) => !known.has(k));
     if (unknown.length > 0) {
       const keys = [...plugin.settingKeys.filter((k) => !routingKeys.has(k)), ...DEPLOYMENT_ROUTING_KEYS].join(", ");
-      for (const key of unknown) issues.push({ path: [...at, key], message: `unknown key (${plugin.id} settings and routing keys are: ${keys})` });
+      const names = [...plugin.settingKeys, ...DEPLOYMENT_ROUTING_KEYS];
+      for (const key of unknown) {
+        const meant = closestName(key, names);
+        issues.push({ path: [...at, key], message: meant ? `unknown key (did you mean "${meant}"?)` : `unknown key (${plugin.id} settings and routing keys are: ${keys})` });
+      }
       continue;
     }
     const parsed = plugin.settingsSchema.safeParse(settings);
     if (!parsed.success) {
-      issues.push(...configIssuesFromZod(parsed.error, settings, at));
+      issues.push(...configIssuesFromZod(parsed.error, settings, at, plugin.settingsSchema));
       continue;
     }
 

@@ -49,7 +49,7 @@ export function validateConfig(raw: unknown, file: string | undefined, env: Env 
   const issues: ConfigIssue[] = [];
   const resolved = resolveEnvReferences(raw, env, issues);
   const parsed = proxyConfigSchema.safeParse(resolved);
-  if (!parsed.success) issues.push(...configIssuesFromZod(parsed.error, resolved));
+  if (!parsed.success) issues.push(...configIssuesFromZod(parsed.error, resolved, [], proxyConfigSchema));
   if (issues.length > 0 || !parsed.success) throw new ConfigError(withLines(issues, locator), file);
   const config = parsed.data;
   const later = [...duplicateDeploymentIds(config.model_list), ...unknownFallbacks(config)];

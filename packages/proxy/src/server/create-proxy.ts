@@ -188,6 +188,11 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     },
     "config loaded",
   );
+  if (!services.auth.enabled) {
+    logger.warn(
+      "no master key: this proxy is open, anyone who can reach it can call every model. Set general_settings.master_key or DHEERA_AI_MASTER_KEY.",
+    );
+  }
 
   return {
     server,

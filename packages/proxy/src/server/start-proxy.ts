@@ -28,17 +28,24 @@ export async function startProxy(options: StartProxyOptions): Promise<StartedPro
 
 /**
  * SIGTERM / SIGINT: stop accepting, drain in-flight requests and streams, exit 0. A second
- * signal does not wait any more.
+ * signal does not wait any more, unless it comes within a second of the first: that is the same
+ * Ctrl-C relayed by a launcher (npm, pnpm and most wrappers forward the SIGINT the terminal
+ * already sent to the whole process group), not a person asking twice.
  */
+const RELAYED_SIGNAL_MS = 1000;
+
 export function exitOnSignals(proxy: DheeraProxy): void {
   let stopping = false;
+  let firstAt = 0;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping && Date.now() - firstAt < RELAYED_SIGNAL_MS) return;
     if (stopping) {
       proxy.logger.warn({ signal }, "second signal: exiting now");
       flushLogger(proxy.logger);
       process.exit(1);
     }
     stopping = true;
+    firstAt = Date.now();
     proxy.logger.info({ signal }, "draining");
     proxy
       .shutdown()

@@ -69,7 +69,7 @@ export async function resolveRouterConfig(input: unknown, environment: RouterEnv
     list.forEach((entry: unknown, i) => {
       const parsed = modelListEntrySchema.safeParse(entry);
       if (parsed.success) entries.push(parsed.data);
-      else issues.push(...configIssuesFromZod(parsed.error, entry, ["model_list", i]));
+      else issues.push(...configIssuesFromZod(parsed.error, entry, ["model_list", i], modelListEntrySchema));
     });
   }
 
@@ -77,7 +77,7 @@ export async function resolveRouterConfig(input: unknown, environment: RouterEnv
   if (raw.router_settings !== undefined) {
     const parsed = routerSettingsSchema.safeParse(raw.router_settings);
     if (parsed.success) settings = parsed.data;
-    else issues.push(...configIssuesFromZod(parsed.error, raw.router_settings, ["router_settings"]));
+    else issues.push(...configIssuesFromZod(parsed.error, raw.router_settings, ["router_settings"], routerSettingsSchema));
   }
 
   if (issues.length > 0) throw configError(issues);
