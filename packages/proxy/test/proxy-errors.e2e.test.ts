@@ -30,6 +30,7 @@ beforeAll(async () => {
         azureModel("o1-pro", "azure/o1-pro", emu.url),
         azureModel("impatient", "azure/gpt-4o", emu.url, { timeout: 0.5 }),
         azureModel("unreachable", "azure/gpt-4o", `http://127.0.0.1:${await closedPort()}`),
+        azureModel("rotated-key", "azure/gpt-4o", emu.url, { api_key: "sk-azure-key-rotated-away" }),
       ].join("\n"),
       "router_settings:\n  routing_strategy: round-robin\n",
     ),
@@ -86,7 +87,7 @@ describe("auth", () => {
 describe("/v1/models", () => {
   it("lists the model_names in the OpenAI shape", async () => {
     const page = await client.models.list();
-    expect(page.data.map((m) => m.id)).toEqual(["gpt-4o", "o1-pro", "impatient", "unreachable"]);
+    expect(page.data.map((m) => m.id)).toEqual(["gpt-4o", "o1-pro", "impatient", "unreachable", "rotated-key"]);
     for (const m of page.data) expect(m).toMatchObject({ object: "model", created: expect.any(Number), owned_by: expect.any(String) });
     const res = await fetch(`${proxy.url}/models`, { headers: auth });
     expect(await res.json()).toMatchObject({ object: "list", data: expect.any(Array) });
@@ -229,5 +230,21 @@ describe("HTTP-level errors", () => {
       usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number), total_tokens: expect.any(Number) },
     });
     expect(lines.some((l) => l.status === 401)).toBe(true);
+  });
+});
+
+describe("an upstream that refuses the proxy's credentials", () => {
+  it("is told apart from a wrong proxy key: its own code, and the deployment to fix", async () => {
+    const err = await client.responses.create({ model: "rotated-key", input: "hi" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
+    expect(err).toMatchObject({ status: 401, code: "upstream_authentication_error" });
+    const message = (err as Error).message;
+    expect(message).toContain('model "rotated-key"');
+    expect(message).toContain(`azure/gpt-4o at ${emu.url}`);
+    expect(message).toContain("The key you sent was accepted");
+    expect(message).not.toContain("sk-azure-key-rotated-away");
+    // The chat route says the same.
+    const chat = await client.chat.completions.create({ model: "rotated-key", messages: [{ role: "user", content: "hi" }] }).catch((e: unknown) => e);
+    expect(chat).toMatchObject({ status: 401, code: "upstream_authentication_error" });
   });
 });

@@ -6,6 +6,7 @@ import { deploymentLabel } from "./deployment-label.js";
 import type { RouteCall } from "../http/route-table.js";
 import type { ProxyServices } from "./services.js";
 import type { AttemptTrace } from "../observability/tracing.js";
+import { explainUpstreamAuthFailure } from "./upstream-auth-error.js";
 
 
 export interface ModelCallSpec<T> {
@@ -65,5 +66,7 @@ export async function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall,
       call.attempts.push(record);
       if (call.attempts.length > 1) ctx.log.attempts = call.attempts.length;
     },
+  }).catch((err: unknown) => {
+    throw explainUpstreamAuthFailure(err, call.target);
   });
 }
