@@ -8,5 +8,5 @@ export default defineConfig({
   clean: true,
   target: "node20",
   // msw is an optional peer: only the testing entry needs it, and never at run time in production.
-  external: ["msw", "msw/node"],
+  external: ["msw", "msw/node", "@azure/identity"],
 });

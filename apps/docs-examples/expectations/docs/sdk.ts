@@ -222,7 +222,7 @@ export default defineExpectations({
       expect(result.upstream[0]!.headers).toHaveProperty("api-key");
     },
   },
-  "Azure settings (2)": {
+  "Azure settings (3)": {
     kind: "script",
     check(result) {
       expect(result.stdout).toMatch(/\S/);

@@ -85,6 +85,26 @@ describe("resolveAzureSettings", () => {
     expect(resolveAzureSettings({ api_base: BASE, azure_ad_token_provider: provider }, {}).adTokenProvider).toBe(provider);
   });
 
+  it("caches an @azure/identity credential's token: one getToken for many requests", async () => {
+    let calls = 0;
+    const credential = { getToken: async () => ({ token: `tok-${++calls}`, expiresOnTimestamp: Date.now() + 3600_000 }) };
+    const provider = resolveAzureSettings({ api_base: BASE, azure_ad_token_provider: credential }, {}).adTokenProvider!;
+    expect([await provider(), await provider(), await provider()]).toEqual(["tok-1", "tok-1", "tok-1"]);
+    expect(calls).toBe(1);
+  });
+
+  it.each([
+    [{ type: "client_secret" as const }, {}, "azure_ad_token_provider (client_secret) needs tenant_id: set it, or AZURE_TENANT_ID."],
+    [{ type: "client_secret" as const, tenant_id: "t" }, { AZURE_CLIENT_ID: "c" }, "azure_ad_token_provider (client_secret) needs client_secret: set it, or AZURE_CLIENT_SECRET."],
+    [{ type: "workload_identity" as const }, { AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c" }, "azure_ad_token_provider (workload_identity) needs federated_token_file: set it, or AZURE_FEDERATED_TOKEN_FILE."],
+  ])("refuses a configured credential without what it needs, naming the key and the variable (%o)", (provider, env, message) => {
+    expect(() => resolveAzureSettings({ api_base: BASE, azure_ad_token_provider: provider }, env)).toThrow(message);
+  });
+
+  it("takes a managed identity with nothing else", () => {
+    expect(typeof resolveAzureSettings({ api_base: BASE, azure_ad_token_provider: { type: "managed_identity" } }, {}).adTokenProvider).toBe("function");
+  });
+
   it("copies extra_headers so later mutation of the settings does not leak in", () => {
     const settings = { api_base: BASE, api_key: KEY, extra_headers: { a: "1" } };
     const resolved = resolveAzureSettings(settings, {});
@@ -129,6 +149,13 @@ describe("AZURE_ENV_KEYS", () => {
       get: (target, key) => (read.add(String(key)), target[String(key)]),
     });
     expect(() => resolveAzureSettings({}, env)).toThrow(/credentials/);
+    // The Entra ID variables are read by a configured credential that leaves its ids out.
+    resolveAzureSettings({ azure_ad_token_provider: { type: "client_secret" } }, new Proxy({ AZURE_API_BASE: BASE, AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_CLIENT_SECRET: "s" } as Record<string, string>, {
+      get: (target, key) => (read.add(String(key)), target[String(key)]),
+    }));
+    resolveAzureSettings({ azure_ad_token_provider: { type: "workload_identity" } }, new Proxy({ AZURE_API_BASE: BASE, AZURE_TENANT_ID: "t", AZURE_CLIENT_ID: "c", AZURE_FEDERATED_TOKEN_FILE: "/f" } as Record<string, string>, {
+      get: (target, key) => (read.add(String(key)), target[String(key)]),
+    }));
     expect([...read].sort()).toEqual([...AZURE_ENV_KEYS].sort());
   });
 });

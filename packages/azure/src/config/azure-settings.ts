@@ -2,6 +2,8 @@ import { z } from "zod";
 import { ConfigurationError } from "@dheera/core";
 import { classifyApiVersion } from "./azure-api-version.js";
 import { normalizeAzureBase } from "./azure-url.js";
+import { ENTRA_ENV_KEYS, entraCredentialSettingsSchema } from "./entra-credential-settings.js";
+import { isTokenCredential, tokenProviderFromCredential, tokenProviderFromSettings, type TokenCredentialLike } from "./entra-token-provider.js";
 
 /**
  * The Azure provider's settings, as users write them in config files and flat SDK calls
@@ -18,10 +20,19 @@ export const azureSettingsSchema = z.strictObject({
   api_version: z.string().optional(),
   /** A static Entra ID token, sent as `Authorization: Bearer`. */
   azure_ad_token: z.string().optional(),
+  /**
+   * Entra ID tokens that renew themselves: a function returning a token (called per request: the
+   * caller caches), an `@azure/identity` credential (`new DefaultAzureCredential()`: cached
+   * here and renewed before expiry), or, in a config file, the credential to build
+   * (`{ type: client_secret | managed_identity | workload_identity | default, ... }`).
+   */
   azure_ad_token_provider: z
-    .custom<AzureAdTokenProvider>((value) => typeof value === "function", {
-      message: "azure_ad_token_provider must be a function returning a token string",
-    })
+    .union([
+      z.custom<AzureAdTokenProvider | TokenCredentialLike>((value) => typeof value === "function" || isTokenCredential(value), {
+        message: "azure_ad_token_provider must be a function returning a token string, a TokenCredential, or { type: ... }",
+      }),
+      entraCredentialSettingsSchema,
+    ])
     .optional(),
   extra_headers: z.record(z.string(), z.string()).optional(),
   /** Seconds, like the Python original and the OpenAI SDKs' config files. */
@@ -61,6 +72,7 @@ export const AZURE_ENV_KEYS = Object.freeze([
   "AZURE_API_VERSION",
   "OPENAI_API_VERSION",
   "AZURE_AD_TOKEN",
+  ...ENTRA_ENV_KEYS,
 ] as const);
 export type AzureEnvKey = (typeof AZURE_ENV_KEYS)[number];
 export type AzureEnv = Readonly<Partial<Record<AzureEnvKey, string | undefined>>>;
@@ -114,7 +126,7 @@ function credentials(settings: AzureSettings, env: AzureEnv): Credentials {
   const adToken = firstSet(settings.azure_ad_token);
   if (apiKey !== undefined) explicit.apiKey = apiKey;
   if (adToken !== undefined) explicit.adToken = adToken;
-  if (settings.azure_ad_token_provider !== undefined) explicit.adTokenProvider = settings.azure_ad_token_provider;
+  if (settings.azure_ad_token_provider !== undefined) explicit.adTokenProvider = tokenProviderOf(settings.azure_ad_token_provider, env);
   if (Object.keys(explicit).length > 0) return explicit;
 
   const fromEnv: Credentials = {};
@@ -130,6 +142,12 @@ function credentials(settings: AzureSettings, env: AzureEnv): Credentials {
       "or pass azure_ad_token / set AZURE_AD_TOKEN.",
     { param: "api_key", provider: "azure" },
   );
+}
+
+function tokenProviderOf(value: NonNullable<AzureSettings["azure_ad_token_provider"]>, env: AzureEnv): AzureAdTokenProvider {
+  if (typeof value === "function") return value;
+  if (isTokenCredential(value)) return tokenProviderFromCredential(value);
+  return tokenProviderFromSettings(value, env);
 }
 
 function firstSet(...values: (string | undefined)[]): string | undefined {

@@ -33,8 +33,13 @@ export function configIssuesFromZod(error: z.ZodError, value: unknown, basePath:
       issues.push({ path: [...basePath, ...parent, key], message: guess === undefined ? "unknown key" : `unknown key (did you mean "${guess}"?)` });
     }
   }
-  for (const issue of error.issues) {
-    if (issue.code === "unrecognized_keys") continue;
+  for (const raw of error.issues) {
+    if (raw.code === "unrecognized_keys") continue;
+    const issue = innerIssue(raw);
+    if (issue !== raw) {
+      issues.push(...configIssuesFromZod({ issues: [issue] } as z.ZodError, value, basePath, schema));
+      continue;
+    }
     const own = issue.path.filter((k) => typeof k !== "symbol") as (string | number)[];
     const path = [...basePath, ...own];
     const received = readValuePath(value, issue.path);
@@ -45,6 +50,19 @@ export function configIssuesFromZod(error: z.ZodError, value: unknown, basePath:
     issues.push({ path, message: describe(issue) });
   }
   return issues;
+}
+
+/**
+ * A value that fits one form of a union (an object) but breaks inside it is reported as that
+ * form's own issue (`type: invalid option ...`), not zod's bare "invalid input": the other forms
+ * (say, a function) failed only because the value is not of their kind.
+ */
+function innerIssue(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== "invalid_union") return issue;
+  const inside = issue.errors.filter((branch) => branch.length > 0 && branch.every((i) => i.path.length > 0 || i.code === "unrecognized_keys"));
+  if (inside.length !== 1) return issue;
+  const [first] = inside[0]!;
+  return { ...first!, path: [...issue.path, ...first!.path] } as z.core.$ZodIssue;
 }
 
 const pathKey = (path: readonly (string | number)[]) => JSON.stringify(path);
