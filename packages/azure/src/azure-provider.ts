@@ -7,6 +7,7 @@ import { azureChatOperations } from "./operations/azure-chat-operations.js";
 import { azureResponsesOperations } from "./operations/azure-responses-operations.js";
 import { chatViaResponses } from "./operations/chat-via-responses.js";
 import { resolveAzurePrice } from "./pricing/azure-deployment-price.js";
+import { warnOldResponsesVersion } from "./config/old-responses-version-warning.js";
 
 /**
  * The Azure OpenAI provider plugin. `azure/<deployment>` serves Responses and Chat natively;
@@ -26,6 +27,7 @@ export const azureProvider = defineProvider({
     const client = createAzureClient(resolved, context.transport);
     const responses = azureResponsesOperations(client, urls, deployment);
     const apiBase = normalizeAzureBase(resolved.apiBase).base;
+    warnOldResponsesVersion({ deployment, apiBase, urls, bridged, warn: context.warn });
     return {
       provider: "azure",
       // OpenTelemetry's GenAI name for Azure OpenAI.

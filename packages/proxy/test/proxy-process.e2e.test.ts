@@ -206,6 +206,12 @@ describe("the seed's config.yaml blocks, pointed at the emulator", () => {
       env: { AZURE_RESPONSES_OPENAI_API_KEY: "test-azure-key" },
     });
     expect(p.stdout()).toMatch(/RUNNING on http:\/\//);
+    // Said at start-up, once, with the fix: not left for the first 404 to reveal.
+    await vi.waitFor(() => expect(p.stdout()).toContain('"msg":"provider warning"'));
+    const warnings = p.logs().filter((l) => typeof l.warning === "string" && (l.warning as string).includes("older than Azure's Responses API"));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]!.warning).toContain('Azure deployment "o1-pro" uses api_version 2023-03-15-preview');
+    expect(warnings[0]!.warning).toContain("Use api_version 2025-03-01-preview or later");
     const client = new OpenAI({ baseURL: p.url, apiKey: "your-api-key", maxRetries: 0 });
     expect((await client.models.list()).data.map((m) => m.id)).toEqual(["o1-pro"]);
     emu.emulator.reset();
@@ -259,6 +265,42 @@ async function startExample(): Promise<{ child: import("node:child_process").Chi
   );
   return { child, url, out: () => out, exited };
 }
+
+describe("the Azure emulator as a command", () => {
+  it("dheera-azure-emulator serves a user's own config, with deployment names of their own", async () => {
+    const { spawn } = await import("node:child_process");
+    const bin = path.join(PACKAGE_DIR, "../azure/dist/testing/emulator-cli.js");
+    const child = spawn(process.execPath, [bin, "--port", "0", "--api-key", "my-local-key"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      let out = "";
+      child.stdout!.on("data", (d: Buffer) => (out += d.toString()));
+      const url = await vi.waitFor(() => {
+        const m = /listening on (\S+)/.exec(out);
+        if (!m) throw new Error(out);
+        return m[1]!;
+      });
+      expect(out).toContain("api_key: my-local-key; deployments: any name");
+      const file = writeConfig(
+        configYaml(
+          [
+            azureModel("team-chat", "azure/prod-gpt-4o-eastus", url, { api_key: "my-local-key" }),
+            azureModel("team-reasoner", "azure/responses/my-o3-deployment", url, { api_key: "my-local-key" }),
+          ].join("\n"),
+        ),
+      );
+      const p = await spawnProxy(file);
+      const client = new OpenAI({ baseURL: p.url, apiKey: MASTER_KEY, maxRetries: 0 });
+      const chat = await client.chat.completions.create({ model: "team-chat", messages: [{ role: "user", content: "Hello world" }] });
+      expect(chat.choices[0]!.message.content).toContain("Hello world");
+      const bridged = await client.chat.completions.create({ model: "team-reasoner", messages: [{ role: "user", content: "Hello world" }] });
+      expect(bridged.object).toBe("chat.completion");
+      const response = await client.responses.create({ model: "team-chat", input: "Tell me about a unicorn." });
+      expect(response.status).toBe("completed");
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
 
 describe("signals on the start command", () => {
   it("one Ctrl-C (SIGINT to the whole process group) drains once and exits 0", async () => {

@@ -1,5 +1,6 @@
 import { resolveDeploymentPrice, type ModelInfo, type PriceEntry } from "@dheera/core";
 import { AZURE_PRICE_ROWS, AZURE_PRICES } from "./azure-prices.js";
+import { warnOnce } from "../config/warn-once.js";
 
 /**
  * The price of an Azure deployment, resolved once when the deployment is: the deployment name
@@ -32,26 +33,4 @@ export function resolveAzurePrice(input: {
     warnOnce(input, "unverified", `The price used for Azure deployment ${name} ("${resolved.key}") is OpenAI's list price, not verified for Azure. Set model_info prices to override it.`);
   }
   return resolved.price;
-}
-
-/*
- * Once per deployment (api base + name) per host: hosts resolve a deployment again when its
- * settings change (another key, a new environment), and that must not repeat the warning. Keyed
- * by the host's warn function so two SDK instances or two proxies each get told once.
- */
-const warned = new WeakMap<(message: string) => void, Set<string>>();
-
-function warnOnce(
-  input: { deployment: string; apiBase: string; warn?: ((message: string) => void) | undefined },
-  kind: "no-price" | "unverified",
-  message: string,
-): void {
-  const warn = input.warn;
-  if (!warn) return;
-  let seen = warned.get(warn);
-  if (!seen) warned.set(warn, (seen = new Set()));
-  const key = `${kind}\u0000${input.apiBase}\u0000${input.deployment}`;
-  if (seen.has(key)) return;
-  seen.add(key);
-  warn(message);
 }

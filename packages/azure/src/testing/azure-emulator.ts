@@ -48,6 +48,7 @@ export function createAzureEmulator(options: AzureEmulatorOptions = {}): AzureEm
   let tokens = 0;
   const runtime: EmulatorRuntime = {
     deployments: resolveDeployments(options.deployments ?? DEFAULT_EMULATOR_DEPLOYMENTS),
+    anyDeployment: options.anyDeployment ?? false,
     reply: options.reply,
     streamDelayMs: options.streamDelayMs ?? 0,
     backgroundDelayMs: options.backgroundDelayMs ?? BACKGROUND_DELAY_MS,

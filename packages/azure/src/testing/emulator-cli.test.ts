@@ -8,7 +8,7 @@ describe("startAzureEmulatorFromCli", () => {
     const lines: string[] = [];
     const server = await startAzureEmulatorFromCli({ argv: ["--port", "0", "--api-key", "k1"], env: {}, log: (l) => lines.push(l), handleSignals: false });
     try {
-      expect(lines).toEqual([`Azure emulator listening on ${server.url}`]);
+      expect(lines).toEqual([`Azure emulator listening on ${server.url}`, "api_key: k1; deployments: any name"]);
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const ok = await fetch(`${server.url}/openai/v1/models`, { headers: { "api-key": "k1" } });
       expect(ok.status).toBe(200);
@@ -26,6 +26,29 @@ describe("startAzureEmulatorFromCli", () => {
     const server = await startAzureEmulatorFromCli({ argv: [], env: { PORT: String(port) }, log: () => undefined, handleSignals: false });
     expect(server.port).toBe(port);
     await server.close();
+  });
+
+  it("serves any deployment name a config uses, unless --strict-deployments", async () => {
+    const body = JSON.stringify({ messages: [{ role: "user", content: "hi" }] });
+    const ask = (url: string) =>
+      fetch(`${url}/openai/deployments/team-gpt-prod/chat/completions?api-version=2025-04-01-preview`, {
+        method: "POST",
+        headers: { "api-key": "test-azure-key", "content-type": "application/json" },
+        body,
+      });
+    const open = await startAzureEmulatorFromCli({ argv: ["--port", "0"], env: {}, log: () => undefined, handleSignals: false });
+    const strict = await startAzureEmulatorFromCli({ argv: ["--port", "0", "--strict-deployments"], env: {}, log: () => undefined, handleSignals: false });
+    try {
+      const served = await ask(open.url);
+      expect(served.status).toBe(200);
+      expect(((await served.json()) as { object: string }).object).toBe("chat.completion");
+      const refused = await ask(strict.url);
+      expect(refused.status).toBe(404);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("DeploymentNotFound");
+    } finally {
+      await open.close();
+      await strict.close();
+    }
   });
 
   it("rejects unknown options and bad ports", async () => {

@@ -1,4 +1,4 @@
-import type { ResolvedDeployment } from "./emulator-deployments.js";
+import { resolveDeployments, type ResolvedDeployment } from "./emulator-deployments.js";
 import { deploymentNotFound } from "./emulator-errors.js";
 import type { MatchedRoute } from "./emulator-routes.js";
 import type { AzureEmulatorOptions, RecordedRequest } from "./emulator-types.js";
@@ -8,6 +8,8 @@ import type { ResponsesStore } from "./responses-store.js";
 
 export interface EmulatorRuntime {
   deployments: Map<string, ResolvedDeployment>;
+  /** Unknown deployment names are served too (see `AzureEmulatorOptions.anyDeployment`). */
+  anyDeployment: boolean;
   reply: AzureEmulatorOptions["reply"];
   streamDelayMs: number;
   backgroundDelayMs: number;
@@ -34,6 +36,9 @@ export interface RouteContext {
 
 export function findDeployment(runtime: EmulatorRuntime, name: string): ResolvedDeployment {
   const deployment = runtime.deployments.get(name);
-  if (!deployment) throw deploymentNotFound();
-  return deployment;
+  if (deployment) return deployment;
+  if (!runtime.anyDeployment) throw deploymentNotFound();
+  const made = resolveDeployments({ [name]: {} }).get(name)!;
+  runtime.deployments.set(name, made);
+  return made;
 }

@@ -17,6 +17,12 @@ export interface AzureEmulatorOptions {
   adTokens?: string[];
   /** Deployments by name. Default: see `DEFAULT_EMULATOR_DEPLOYMENTS`. */
   deployments?: Record<string, EmulatorDeployment>;
+  /**
+   * Serve a deployment of any name (both APIs; a reasoning model when the name says so, like
+   * `o3-x` or `my-codex`), as the command does so a user's own config works against it. Default
+   * false: an unknown name is Azure's `DeploymentNotFound`.
+   */
+  anyDeployment?: boolean;
   /** Scripts the next answer; return undefined to get the deterministic default. */
   reply?: (context: EmulatorReplyContext) => EmulatorReply | undefined;
   /** Delay between SSE events, in ms (default 0). Useful for abort tests. */
