@@ -38,6 +38,14 @@ describe("command line", () => {
     }
   });
 
+  it("runs from a clone as pnpm dheera_ai and pnpm exec dheera_ai, at the repository root", async () => {
+    const root = path.resolve(PACKAGE_DIR, "../..");
+    for (const args of [["dheera_ai", "--version"], ["exec", "dheera_ai", "--version"]]) {
+      const { stdout } = await run("pnpm", ["--silent", ...args], { cwd: root, env: cleanEnv() });
+      expect(stdout.trim()).toBe(VERSION);
+    }
+  });
+
   it("exits non-zero without a config", async () => {
     const p = await spawnProxy(undefined, { expectExit: true });
     expect((await p.exited).code).toBe(2);
