@@ -1,7 +1,7 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: { index: "src/index.ts", "testing/index": "src/testing/index.ts", "testing/emulator-cli": "src/testing/emulator-cli.ts" },
+  entry: { index: "src/index.ts", "bridge/index": "src/bridge/index.ts", "testing/index": "src/testing/index.ts", "testing/emulator-cli": "src/testing/emulator-cli.ts" },
   format: ["esm"],
   dts: true,
   sourcemap: true,

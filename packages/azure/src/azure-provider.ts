@@ -1,4 +1,4 @@
-import { defineProvider, type Deployment } from "@dheera/core";
+import { ConfigurationError, defineProvider, type Deployment } from "@dheera/core";
 import { AZURE_ENV_KEYS, azureSettingKeys, azureSettingsSchema, resolveAzureSettings } from "./config/azure-settings.js";
 import { createAzureUrls, normalizeAzureBase } from "./config/azure-url.js";
 import { parseAzureModel } from "./azure-model-reference.js";
@@ -6,6 +6,7 @@ import { createAzureClient } from "./operations/azure-client.js";
 import { azureChatOperations } from "./operations/azure-chat-operations.js";
 import { azureResponsesOperations } from "./operations/azure-responses-operations.js";
 import { chatViaResponses } from "./operations/chat-via-responses.js";
+import { responsesViaChat } from "./operations/responses-via-chat.js";
 import { resolveAzurePrice } from "./pricing/azure-deployment-price.js";
 import { warnOldResponsesVersion } from "./config/old-responses-version-warning.js";
 
@@ -24,19 +25,27 @@ export const azureProvider = defineProvider({
     const { deployment, chatViaResponses: bridged } = parseAzureModel(reference.model);
     const resolved = resolveAzureSettings(settings, context.env);
     const urls = createAzureUrls({ apiBase: resolved.apiBase, apiVersion: resolved.apiVersion, deployment });
+    const viaChat = settings.responses_via_chat === true;
+    if (viaChat && bridged) {
+      throw new ConfigurationError(`azure/responses/${deployment} serves chat through the Responses API; responses_via_chat asks the opposite. Use one of them.`, {
+        param: "responses_via_chat",
+        provider: "azure",
+      });
+    }
     const client = createAzureClient(resolved, context.transport);
-    const responses = azureResponsesOperations(client, urls, deployment);
+    const chat = bridged ? undefined : azureChatOperations(client, urls, deployment);
+    const responses = chat && viaChat ? responsesViaChat(chat, context.warn) : azureResponsesOperations(client, urls, deployment);
     const apiBase = normalizeAzureBase(resolved.apiBase).base;
-    warnOldResponsesVersion({ deployment, apiBase, urls, bridged, warn: context.warn });
+    if (!viaChat) warnOldResponsesVersion({ deployment, apiBase, urls, bridged, warn: context.warn });
     return {
       provider: "azure",
       // OpenTelemetry's GenAI name for Azure OpenAI.
       genAiSystem: "azure.ai.openai",
       name: deployment,
       apiBase,
-      native: { responses: true, chat: !bridged },
+      native: { responses: !viaChat, chat: !bridged },
       responses,
-      chat: bridged ? chatViaResponses(responses, context.warn) : azureChatOperations(client, urls, deployment),
+      chat: chat ?? chatViaResponses(responses, context.warn),
       price: resolveAzurePrice({ deployment, apiBase, modelInfo: context.modelInfo, warn: context.warn }),
     };
   },

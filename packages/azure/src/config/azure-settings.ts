@@ -35,6 +35,11 @@ export const azureSettingsSchema = z.strictObject({
     ])
     .optional(),
   extra_headers: z.record(z.string(), z.string()).optional(),
+  /**
+   * Serve the Responses API through the deployment's Chat Completions route, for models Azure
+   * serves only through chat (many Azure AI Foundry models): see `responsesViaChat`.
+   */
+  responses_via_chat: z.boolean().optional(),
   /** Seconds, like the Python original and the OpenAI SDKs' config files. */
   timeout: z.number().positive().optional(),
 });

@@ -9,6 +9,7 @@ import {
   type TransformContext,
 } from "@dheera/core";
 import { chatOverResponses } from "../transform/chat-over-responses.js";
+import { bridgeContext, droppedOf } from "./bridge-context.js";
 import { responsesToChatChunksStep } from "../transform/responses-stream-to-chat-chunks.js";
 
 /**
@@ -16,12 +17,9 @@ import { responsesToChatChunksStep } from "../transform/responses-stream-to-chat
  * the request is transformed down, the answer and the stream events transformed back up.
  */
 export function chatViaResponses(responses: ResponsesOperations, warn?: (message: string) => void): ChatOperations {
-  /** The transform's context; `dropped` collects what `drop_params` dropped, for the answer. */
   const context = (model: string, options: CallOptions | undefined, dropped: string[], includeUsage?: boolean): TransformContext => ({
-    model,
+    ...bridgeContext(model, options, dropped, warn),
     ...(includeUsage ? { includeUsage } : {}),
-    ...(warn ? { warn } : {}),
-    ...(options?.dropParams ? { dropParams: true, dropped: (param: string) => dropped.push(param) } : {}),
   });
 
   return {
@@ -29,7 +27,7 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
       const dropped: string[] = [];
       const ctx = context(request.model, options, dropped);
       const result = await responses.create(chatOverResponses.request(request, ctx), options);
-      return { ...result, body: chatOverResponses.response(result.body, ctx), ...(dropped.length > 0 ? { droppedParams: dropped } : {}) };
+      return { ...result, body: chatOverResponses.response(result.body, ctx), ...droppedOf(dropped) };
     },
 
     async stream(request, options) {
@@ -62,7 +60,7 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
         stream: upstream.stream.through(step, chatSseFraming),
         usage: () => accounting.usage,
         accounting,
-        ...(dropped.length > 0 ? { droppedParams: dropped } : {}),
+        ...droppedOf(dropped),
       };
     },
   };

@@ -1,4 +1,4 @@
-import { DheeraError, type ChatCompletionChunk, type ChatUsage, type FinishReason, type OutputItem, type ResponseStreamEvent } from "@dheera/core";
+import { DheeraError, stepEvents, type ChatCompletionChunk, type StreamStep, type ChatUsage, type FinishReason, type OutputItem, type ResponseStreamEvent } from "@dheera/core";
 import { outputItemId, responseIdFromChatCompletionId, syntheticCallId } from "./ids.js";
 import { chatAnnotationToResponse } from "./map-annotations.js";
 import { responseStatusFromFinishReason } from "./map-finish-reason.js";
@@ -53,10 +53,9 @@ interface MessageState {
 
 type OpenItem = CallState | ReasoningState | MessageState;
 
-export async function* chatChunksToResponsesStream(
-  chunks: AsyncIterable<ChatCompletionChunk>,
-  context: ResponsesEchoContext,
-): AsyncGenerator<ResponseStreamEvent> {
+export function chatChunksToResponsesStep(context: ResponsesEchoContext): StreamStep<ChatCompletionChunk, ResponseStreamEvent> {
+  let out: ResponseStreamEvent[] = [];
+  let finished = false;
   const warn = context.warn ?? (() => {});
   let sequence = 0;
   let responseId: string | undefined;
@@ -79,128 +78,128 @@ export async function* chatChunksToResponsesStream(
   const event = (type: string, fields: Loose): ResponseStreamEvent => ({ type, sequence_number: sequence++, ...fields }) as ResponseStreamEvent;
   const status = (): ItemStatus => (responseStatusFromFinishReason(finishReason).status === "incomplete" ? "incomplete" : "completed");
 
-  function* start(chunk: ChatCompletionChunk): Generator<ResponseStreamEvent> {
+  function start(chunk: ChatCompletionChunk): void {
     responseId = responseIdFromChatCompletionId(chunk.id);
     createdAt = chunk.created;
     const snapshot = buildResponse({ id: responseId, createdAt, status: "in_progress", output: [], usage: null }, context);
-    yield event("response.created", { response: snapshot });
-    yield event("response.in_progress", { response: snapshot });
+    out.push(event("response.created", { response: snapshot }));
+    out.push(event("response.in_progress", { response: snapshot }));
   }
 
-  function* addItem(state: OpenItem, item: OutputItem): Generator<ResponseStreamEvent> {
-    yield* closeOpen();
+  function addItem(state: OpenItem, item: OutputItem): void {
+    closeOpen();
     open = state;
     output[state.outputIndex] = item;
-    yield event("response.output_item.added", { output_index: state.outputIndex, item });
+    out.push(event("response.output_item.added", { output_index: state.outputIndex, item }));
   }
 
-  function* closePart(message: MessageState): Generator<ResponseStreamEvent> {
+  function closePart(message: MessageState): void {
     if (!message.partOpen) return;
     message.partOpen = false;
     const contentIndex = message.parts.length - 1;
     const part = message.parts[contentIndex]!;
     const ref = { item_id: message.itemId, output_index: message.outputIndex, content_index: contentIndex };
     if (part.type === "output_text") {
-      yield event("response.output_text.done", { ...ref, text: part.text, logprobs: part.logprobs });
-      yield event("response.content_part.done", { ...ref, part: outputTextPart(part.text, part.annotations) });
+      out.push(event("response.output_text.done", { ...ref, text: part.text, logprobs: part.logprobs }));
+      out.push(event("response.content_part.done", { ...ref, part: outputTextPart(part.text, part.annotations) }));
     } else {
-      yield event("response.refusal.done", { ...ref, refusal: part.refusal });
-      yield event("response.content_part.done", { ...ref, part });
+      out.push(event("response.refusal.done", { ...ref, refusal: part.refusal }));
+      out.push(event("response.content_part.done", { ...ref, part }));
     }
   }
 
   /** Ends the open item; the last item of a cut-short answer is the incomplete one. */
-  function* closeOpen(itemStatus: ItemStatus = "completed"): Generator<ResponseStreamEvent> {
+  function closeOpen(itemStatus: ItemStatus = "completed"): void {
     const item = open;
     if (!item) return;
     open = undefined;
     const ref = { item_id: item.itemId, output_index: item.outputIndex };
     if (item.kind === "reasoning") {
       const part = { type: "summary_text", text: item.text };
-      yield event("response.reasoning_summary_text.done", { ...ref, summary_index: 0, text: item.text });
-      yield event("response.reasoning_summary_part.done", { ...ref, summary_index: 0, part });
+      out.push(event("response.reasoning_summary_text.done", { ...ref, summary_index: 0, text: item.text }));
+      out.push(event("response.reasoning_summary_part.done", { ...ref, summary_index: 0, part }));
       output[item.outputIndex] = reasoningItem(item.itemId, item.text);
     } else if (item.kind === "message") {
-      yield* closePart(item);
+      closePart(item);
       const parts = item.parts.map((p) => (p.type === "output_text" ? outputTextPart(p.text, p.annotations, p.logprobs.length > 0 ? p.logprobs : undefined) : p));
       output[item.outputIndex] = messageItem(item.itemId, parts, itemStatus);
     } else {
       item.state = "closed";
-      yield event("response.function_call_arguments.done", { ...ref, arguments: item.args, name: item.name });
+      out.push(event("response.function_call_arguments.done", { ...ref, arguments: item.args, name: item.name }));
       output[item.outputIndex] = functionCallItem({ id: item.id!, function: { name: item.name!, arguments: item.args } }, itemStatus);
     }
-    yield event("response.output_item.done", { output_index: item.outputIndex, item: output[item.outputIndex] });
+    out.push(event("response.output_item.done", { output_index: item.outputIndex, item: output[item.outputIndex] }));
   }
 
-  function* reasoning(delta: string): Generator<ResponseStreamEvent> {
+  function reasoning(delta: string): void {
     if (open?.kind !== "reasoning") {
       const state: ReasoningState = { kind: "reasoning", outputIndex: output.length, itemId: outputItemId("rs", responseId!, counts.rs++), text: "" };
-      yield* addItem(state, { type: "reasoning", id: state.itemId, summary: [] });
-      yield event("response.reasoning_summary_part.added", { item_id: state.itemId, output_index: state.outputIndex, summary_index: 0, part: { type: "summary_text", text: "" } });
+      addItem(state, { type: "reasoning", id: state.itemId, summary: [] });
+      out.push(event("response.reasoning_summary_part.added", { item_id: state.itemId, output_index: state.outputIndex, summary_index: 0, part: { type: "summary_text", text: "" } }));
     }
     const state = open as ReasoningState;
     state.text += delta;
-    yield event("response.reasoning_summary_text.delta", { item_id: state.itemId, output_index: state.outputIndex, summary_index: 0, delta });
+    out.push(event("response.reasoning_summary_text.delta", { item_id: state.itemId, output_index: state.outputIndex, summary_index: 0, delta }));
   }
 
   /** The open message with an open part of the given type, opening either as needed. */
-  function* messagePart(type: Part["type"]): Generator<ResponseStreamEvent, MessageState> {
+  function messagePart(type: Part["type"]): MessageState {
     if (open?.kind !== "message") {
       const state: MessageState = { kind: "message", outputIndex: output.length, itemId: outputItemId("msg", responseId!, counts.msg++), parts: [], partOpen: false };
-      yield* addItem(state, messageItem(state.itemId, [], "in_progress"));
+      addItem(state, messageItem(state.itemId, [], "in_progress"));
     }
     const message = open as MessageState;
     if (!message.partOpen || message.parts[message.parts.length - 1]!.type !== type) {
-      yield* closePart(message);
+      closePart(message);
       const part: Part = type === "output_text" ? { type, text: "", annotations: [], logprobs: [] } : { type, refusal: "" };
       message.parts.push(part);
       message.partOpen = true;
       const shown = part.type === "output_text" ? outputTextPart("", []) : { ...part };
-      yield event("response.content_part.added", { item_id: message.itemId, output_index: message.outputIndex, content_index: message.parts.length - 1, part: shown });
+      out.push(event("response.content_part.added", { item_id: message.itemId, output_index: message.outputIndex, content_index: message.parts.length - 1, part: shown }));
     }
     return message;
   }
 
-  function* text(delta: string, logprobs: unknown[]): Generator<ResponseStreamEvent> {
-    const message = yield* messagePart("output_text");
+  function text(delta: string, logprobs: unknown[]): void {
+    const message = messagePart("output_text");
     const part = message.parts[message.parts.length - 1] as Extract<Part, { type: "output_text" }>;
     part.text += delta;
     part.logprobs.push(...logprobs);
     const ref = { item_id: message.itemId, output_index: message.outputIndex, content_index: message.parts.length - 1 };
-    yield event("response.output_text.delta", { ...ref, delta, logprobs });
+    out.push(event("response.output_text.delta", { ...ref, delta, logprobs }));
   }
 
-  function* annotations(list: unknown[]): Generator<ResponseStreamEvent> {
-    const message = yield* messagePart("output_text");
+  function annotations(list: unknown[]): void {
+    const message = messagePart("output_text");
     const part = message.parts[message.parts.length - 1] as Extract<Part, { type: "output_text" }>;
     for (const raw of list) {
       const annotation = chatAnnotationToResponse(raw);
       part.annotations.push(annotation);
       const ref = { item_id: message.itemId, output_index: message.outputIndex, content_index: message.parts.length - 1 };
-      yield event("response.output_text.annotation.added", { ...ref, annotation_index: part.annotations.length - 1, annotation });
+      out.push(event("response.output_text.annotation.added", { ...ref, annotation_index: part.annotations.length - 1, annotation }));
     }
   }
 
-  function* refusal(delta: string): Generator<ResponseStreamEvent> {
-    const message = yield* messagePart("refusal");
+  function refusal(delta: string): void {
+    const message = messagePart("refusal");
     const part = message.parts[message.parts.length - 1] as Extract<Part, { type: "refusal" }>;
     part.refusal += delta;
-    yield event("response.refusal.delta", { item_id: message.itemId, output_index: message.outputIndex, content_index: message.parts.length - 1, delta });
+    out.push(event("response.refusal.delta", { item_id: message.itemId, output_index: message.outputIndex, content_index: message.parts.length - 1, delta }));
   }
 
   /** A call opens once its id and name are known (some servers split them); arguments wait until then. */
-  function* openCall(call: CallState): Generator<ResponseStreamEvent> {
+  function openCall(call: CallState): void {
     call.state = "open";
     call.id ??= syntheticCallId(responseId!, Math.max(call.chatIndex, 0));
     call.name ??= "";
     call.outputIndex = output.length;
     const item = functionCallItem({ id: call.id, function: { name: call.name, arguments: "" } }, "in_progress");
     call.itemId = String((item as Loose).id);
-    yield* addItem(call, item);
-    if (call.args !== "") yield event("response.function_call_arguments.delta", { item_id: call.itemId, output_index: call.outputIndex, delta: call.args });
+    addItem(call, item);
+    if (call.args !== "") out.push(event("response.function_call_arguments.delta", { item_id: call.itemId, output_index: call.outputIndex, delta: call.args }));
   }
 
-  function* toolCall(delta: Loose): Generator<ResponseStreamEvent> {
+  function toolCall(delta: Loose): void {
     const index = typeof delta.index === "number" ? delta.index : 0;
     const fn = (delta.function ?? {}) as Loose;
     const args = typeof fn.arguments === "string" ? fn.arguments : "";
@@ -222,14 +221,20 @@ export async function* chatChunksToResponsesStream(
     }
     if (call.state === "pending") {
       call.args += args;
-      if (call.id !== undefined && call.name !== undefined) yield* openCall(call);
+      if (call.id !== undefined && call.name !== undefined) openCall(call);
       return;
     }
     call.args += args;
-    if (args !== "") yield event("response.function_call_arguments.delta", { item_id: call.itemId, output_index: call.outputIndex, delta: args });
+    if (args !== "") out.push(event("response.function_call_arguments.delta", { item_id: call.itemId, output_index: call.outputIndex, delta: args }));
   }
 
-  for await (const chunk of chunks) {
+  const drain = (): ResponseStreamEvent[] => {
+    const events = out;
+    out = [];
+    return events;
+  };
+
+  function push(chunk: ChatCompletionChunk): void {
     const c = chunk as Loose;
     if (c.error) {
       const error = (typeof c.error === "object" ? c.error : { message: String(c.error) }) as Loose;
@@ -243,7 +248,7 @@ export async function* chatChunksToResponsesStream(
     if (chunk.usage) usage = chunk.usage;
     if (typeof c.service_tier === "string") serviceTier = c.service_tier;
     // Azure's filter-annotation chunks have an empty id and no delta; they only carry results.
-    if (responseId === undefined && chunk.id !== "") yield* start(chunk);
+    if (responseId === undefined && chunk.id !== "") start(chunk);
 
     for (const choice of chunk.choices) {
       const ch = choice as Loose;
@@ -255,45 +260,68 @@ export async function* chatChunksToResponsesStream(
       if (responseId === undefined) continue;
       const delta = (choice.delta ?? {}) as Loose;
       const reasoningDelta = typeof delta.reasoning_content === "string" ? delta.reasoning_content : typeof delta.reasoning === "string" ? delta.reasoning : "";
-      if (reasoningDelta !== "") yield* reasoning(reasoningDelta);
+      if (reasoningDelta !== "") reasoning(reasoningDelta);
       if (typeof delta.content === "string" && delta.content !== "") {
         const logprobs = ((ch.logprobs as Loose | null | undefined)?.content ?? []) as unknown[];
-        yield* text(delta.content, Array.isArray(logprobs) ? logprobs : []);
+        text(delta.content, Array.isArray(logprobs) ? logprobs : []);
       }
-      if (Array.isArray(delta.annotations) && delta.annotations.length > 0) yield* annotations(delta.annotations);
-      if (typeof delta.refusal === "string" && delta.refusal !== "") yield* refusal(delta.refusal);
-      for (const call of (delta.tool_calls ?? []) as Loose[]) yield* toolCall(call);
+      if (Array.isArray(delta.annotations) && delta.annotations.length > 0) annotations(delta.annotations);
+      if (typeof delta.refusal === "string" && delta.refusal !== "") refusal(delta.refusal);
+      for (const call of (delta.tool_calls ?? []) as Loose[]) toolCall(call);
       if (delta.function_call && typeof delta.function_call === "object") {
         // Legacy streamed function_call: one call, no id.
-        yield* toolCall({ index: -1, function: delta.function_call });
+        toolCall({ index: -1, function: delta.function_call });
       }
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
   }
 
-  if (responseId === undefined || finishReason === undefined) {
-    throw new DheeraError("The upstream chat stream ended before a finish_reason", { status: 502, code: "upstream_stream_truncated" });
+  /** After the last chunk: the calls still pending, the open item, then the terminal event. */
+  function finish(): void {
+    if (responseId === undefined || finishReason === undefined) {
+      throw new DheeraError("The upstream chat stream ended before a finish_reason", { status: 502, code: "upstream_stream_truncated" });
+    }
+
+    for (const call of [...calls.values()].sort((a, b) => a.chatIndex - b.chatIndex)) {
+      if (call.state === "pending") openCall(call);
+    }
+    closeOpen(status());
+
+    const { status: finalStatus, incompleteReason } = responseStatusFromFinishReason(finishReason);
+    const filters = chatFiltersToContentFilters(promptFilters, completionFilters);
+    const response = buildResponse(
+      {
+        id: responseId,
+        createdAt,
+        status: finalStatus,
+        incompleteReason,
+        output,
+        usage: usage ? chatUsageToResponseUsage(usage) : null,
+        serviceTier,
+        ...(filters ? { extra: { content_filters: filters } } : {}),
+      },
+      context,
+    );
+    out.push(event(finalStatus === "incomplete" ? "response.incomplete" : "response.completed", { response }));
   }
 
-  for (const call of [...calls.values()].sort((a, b) => a.chatIndex - b.chatIndex)) {
-    if (call.state === "pending") yield* openCall(call);
-  }
-  yield* closeOpen(status());
-
-  const { status: finalStatus, incompleteReason } = responseStatusFromFinishReason(finishReason);
-  const filters = chatFiltersToContentFilters(promptFilters, completionFilters);
-  const response = buildResponse(
-    {
-      id: responseId,
-      createdAt,
-      status: finalStatus,
-      incompleteReason,
-      output,
-      usage: usage ? chatUsageToResponseUsage(usage) : null,
-      serviceTier,
-      ...(filters ? { extra: { content_filters: filters } } : {}),
+  return {
+    push(chunk) {
+      push(chunk);
+      return drain();
     },
-    context,
-  );
-  yield event(finalStatus === "incomplete" ? "response.incomplete" : "response.completed", { response });
+    end() {
+      finish();
+      finished = true;
+      return drain();
+    },
+    get done() {
+      return finished;
+    },
+  };
+}
+
+/** The same transform over an iterable of chunks (what `Transform.stream` is). */
+export function chatChunksToResponsesStream(chunks: AsyncIterable<ChatCompletionChunk>, context: ResponsesEchoContext): AsyncGenerator<ResponseStreamEvent> {
+  return stepEvents(chunks, chatChunksToResponsesStep(context));
 }

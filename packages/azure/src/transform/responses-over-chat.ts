@@ -7,7 +7,7 @@ import type {
   ResponseStreamEvent,
   Transform,
 } from "@dheera/core";
-import { chatChunksToResponsesStream } from "./chat-chunks-to-responses-stream.js";
+import { chatChunksToResponsesStep, chatChunksToResponsesStream } from "./chat-chunks-to-responses-stream.js";
 import { chatCompletionToResponse } from "./chat-completion-to-response.js";
 import { responsesToChatRequest } from "./responses-to-chat-request.js";
 
@@ -27,4 +27,5 @@ export const responsesOverChat: Transform<
   request: responsesToChatRequest,
   response: chatCompletionToResponse,
   stream: chatChunksToResponsesStream,
+  streamStep: chatChunksToResponsesStep,
 };

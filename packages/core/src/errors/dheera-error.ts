@@ -58,10 +58,28 @@ export class DheeraError extends Error {
     this.upstreamError = options.upstreamError;
   }
 
+  /**
+   * Whether the same request may succeed if sent again: the upstream was overloaded, failed,
+   * timed out or could not be reached (408, 409, 429, 5xx, connection and timeout errors). A
+   * request the upstream refused as it is (other 4xx) is not. The router retries by its
+   * `retry_policy`, which refines this per class; this is the provider's word on the error.
+   */
+  get isRetryable(): boolean {
+    return isRetryableError(this);
+  }
+
   /** Works across duplicate copies of @dheera/core in one process (instanceof does not). */
   static isInstance(value: unknown): value is DheeraError {
     return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[MARKER] === true;
   }
+}
+
+const RETRYABLE_STATUSES = new Set([408, 409, 429]);
+
+/** `isRetryable` for any DheeraError, including one from another copy of @dheera/core. */
+export function isRetryableError(err: Pick<DheeraError, "status" | "type">): boolean {
+  if (err.type === "api_connection_error" || err.type === "timeout_error") return true;
+  return RETRYABLE_STATUSES.has(err.status) || err.status >= 500;
 }
 
 export function defaultTypeForStatus(status: number): ErrorType {

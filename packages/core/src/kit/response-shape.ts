@@ -1,4 +1,6 @@
-import { INVALID, jsonValueAt, scanJsonArray, scanJsonObject, type ResponseObject, type ResponseSummary } from "@dheera/core";
+import type { ResponseSummary } from "../provider/deployment.js";
+import { INVALID, jsonValueAt, scanJsonArray, scanJsonObject } from "../wire/json-members.js";
+import type { ResponseObject } from "../wire/response-object.js";
 
 /*
  * Hand-written checks that accept exactly what core's `responseObjectSchema` accepts (a loose

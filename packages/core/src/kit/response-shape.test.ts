@@ -1,4 +1,4 @@
-import { responseObjectSchema } from "@dheera/core";
+import { responseObjectSchema } from "../wire/response-object.js";
 import { describe, expect, it } from "vitest";
 import { isResponseObject, readResponseSummary } from "./response-shape.js";
 
