@@ -55,7 +55,12 @@ export async function pipeStepped<E>({ pipe, step }: Via<E>, framing: SseFraming
   const read = (messages: readonly SseMessage[]) => {
     for (const message of messages) {
       if (finished) return;
-      if (message.data.startsWith("[DONE]")) finish();
+      if (message.data.startsWith("[DONE]")) {
+        // The upstream's own end marker (Chat): what the step holds back for the end (a chat
+        // stream turned into Responses ends with its terminal event) is due now.
+        if (!step.done) add(step.end());
+        finish();
+      }
       else {
         add(step.push(JSON.parse(message.data)));
         if (step.done) finish();

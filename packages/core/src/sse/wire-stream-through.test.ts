@@ -133,6 +133,22 @@ describe("WireStream.through, piped (the proxy's bridged streams)", () => {
     expect(abort).toHaveBeenCalledOnce();
   });
 
+  it("on the upstream's [DONE] (a chat stream) writes what the step held back for its end, then the trailer", async () => {
+    // A step whose terminal event comes only at the end, as chat -> Responses does: chat's usage
+    // chunk follows its finish_reason, so the Response is complete only when the stream is.
+    let sum = 0;
+    const summing: StreamStep<Up, Down> = {
+      push: (e) => ((sum += e.n ?? 0), [{ m: e.n ?? 0 }]),
+      end: () => [{ m: sum }, { finished: true }],
+      done: false,
+    };
+    const { stream, seen } = pushedUpstream([sse({ n: 1 }, { n: 2 }), "data: [DONE]\n\n"]);
+    const { writes, sink } = collectingSink();
+    await stream.through(summing, framing).pipeSse(sink);
+    expect(textOf(writes)).toBe(out({ m: 1 }, { m: 2 }, { m: 3 }, { finished: true }) + "data: [DONE]\n\n");
+    expect(seen.iterated).toBe(false);
+  });
+
   it("ignores bytes after the terminal event", async () => {
     const { stream } = pushedUpstream([sse({ end: true }), sse({ n: 9 }), "data: [DONE]\n\n"]);
     const { writes, sink } = collectingSink();
