@@ -1,4 +1,5 @@
 import { ConfigurationError, defineProvider, type Deployment } from "@dheera/core";
+import { resolveProviderPrice } from "@dheera/core/kit";
 import { AZURE_ENV_KEYS, azureSettingKeys, azureSettingsSchema, resolveAzureSettings } from "./config/azure-settings.js";
 import { createAzureUrls, normalizeAzureBase } from "./config/azure-url.js";
 import { parseAzureModel } from "./azure-model-reference.js";
@@ -7,13 +8,12 @@ import { azureChatOperations } from "./operations/azure-chat-operations.js";
 import { azureResponsesOperations } from "./operations/azure-responses-operations.js";
 import { chatViaResponses } from "./operations/chat-via-responses.js";
 import { responsesViaChat } from "./operations/responses-via-chat.js";
-import { resolveAzurePrice } from "./pricing/azure-deployment-price.js";
 import { warnOldResponsesVersion } from "./config/old-responses-version-warning.js";
 
 /**
  * The Azure OpenAI provider plugin. `azure/<deployment>` serves Responses and Chat natively;
  * `azure/responses/<deployment>` serves Chat through the Responses API. The deployment's price
- * comes from the Azure price table and the host's `model_info`, once, here.
+ * comes from the price database (genai-prices' Azure prices) and the host's `model_info`, once, here.
  */
 export const azureProvider = defineProvider({
   specificationVersion: "v1",
@@ -46,7 +46,7 @@ export const azureProvider = defineProvider({
       native: { responses: !viaChat, chat: !bridged },
       responses,
       chat: chat ?? chatViaResponses(responses, context.warn),
-      price: resolveAzurePrice({ deployment, apiBase, modelInfo: context.modelInfo, warn: context.warn }),
+      ...resolveProviderPrice({ displayName: "Azure", catalogProvider: "azure", deployment, apiBase, modelInfo: context.modelInfo, warn: context.warn }),
     };
   },
 });

@@ -14,8 +14,6 @@ export {
 export { createAzureUrls, normalizeAzureBase, type AzureUrls, type AzureApiRoute } from "./config/azure-url.js";
 export { isV1ApiVersion, classifyApiVersion } from "./config/azure-api-version.js";
 export { mapAzureError } from "./errors/azure-error.js";
-export { AZURE_PRICES, AZURE_PRICE_ROWS, type AzurePriceRow, type AzurePriceSource } from "./pricing/azure-prices.js";
-export { resolveAzurePrice } from "./pricing/azure-deployment-price.js";
 export { chatOverResponses } from "./transform/chat-over-responses.js";
 export { responsesOverChat } from "./transform/responses-over-chat.js";
 

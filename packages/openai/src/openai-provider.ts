@@ -1,5 +1,5 @@
-import { defineProvider, resolveDeploymentPrice, type Deployment } from "@dheera/core";
-import { createOpenAIStyleClient, openAIStyleChatOperations, openAIStyleResponsesOperations } from "@dheera/core/kit";
+import { defineProvider, type Deployment } from "@dheera/core";
+import { createOpenAIStyleClient, openAIStyleChatOperations, openAIStyleResponsesOperations, resolveProviderPrice } from "@dheera/core/kit";
 import { responsesViaChat } from "@dheera/azure/bridge";
 import { OPENAI_ENV_KEYS, openaiSettingKeys, openaiSettingsSchema, resolveOpenAISettings, type ResolvedOpenAISettings } from "./config/openai-settings.js";
 import { createOpenAIUrls } from "./config/openai-urls.js";
@@ -42,7 +42,6 @@ export const openaiProvider = defineProvider({
               context.warn?.(`${resolved.apiBase} has no Responses API (POST /responses is not a route there): "${model}" serves /responses through its chat route from now on. Set responses_via_chat: true to skip the probe.`),
             )
           : native;
-    const priced = resolveDeploymentPrice({ deployment: model, table: {}, modelInfo: context.modelInfo });
     return {
       provider: "openai",
       // OpenTelemetry's GenAI name: OpenAI itself, or the generic name for a compatible server.
@@ -52,7 +51,14 @@ export const openaiProvider = defineProvider({
       native: { responses: mode !== true, chat: true },
       responses,
       chat,
-      price: priced.price,
+      ...resolveProviderPrice({
+        displayName: resolved.official ? "OpenAI" : "OpenAI-compatible",
+        catalogProvider: "openai",
+        deployment: model,
+        apiBase: resolved.apiBase,
+        modelInfo: context.modelInfo,
+        warn: context.warn,
+      }),
     };
   },
 });

@@ -96,11 +96,12 @@ describe.each<Backend>(["sqlite", "postgres"])("spend store: %s", (backend) => {
       ["bridge-json", "chat", false, "azure/responses/gpt-4o#1", "bridge"],
       ["bridge-stream", "chat", true, "azure/responses/gpt-4o#1", "bridge"],
     ] as const) {
-      const row = expectRow(name, { ...priced, call_type: callType, stream, deployment, model_name: model, api_key_hash: keyHash(MASTER_KEY) });
+      // gpt-4o's price is OpenAI's list price in the price database (it has no Azure row for it).
+      const row = expectRow(name, { ...priced, call_type: callType, stream, deployment, model_name: model, api_key_hash: keyHash(MASTER_KEY), price_source: "genai-prices:openai" });
       expect(row.cost, name).toBeCloseTo(REFERENCE_COST, 12);
       expect(row.latency_ms, name).toBeGreaterThan(0);
     }
-    const nothing = { input_tokens: null, output_tokens: null, total_tokens: null, cost: null };
+    const nothing = { input_tokens: null, output_tokens: null, total_tokens: null, cost: null, price_source: null };
     expectRow("rate-limited", { ...nothing, status: 429, call_type: "responses", stream: false, model_name: "gpt-4o", error_code: "429" });
     expectRow("rate-limited-stream", { ...nothing, status: 429, call_type: "chat", stream: true, model_name: "bridge" });
     expectRow("unknown-model", { ...nothing, status: 400, model_name: "nope", deployment: null, error_code: "model_not_found" });
@@ -189,7 +190,7 @@ describe.each<Backend>(["sqlite", "postgres"])("spend store: %s", (backend) => {
     const file = configFor(s);
     const ready = (p: { logs(): Record<string, unknown>[] }) => waitFor(() => p.logs().find((l) => l.msg === "spend store ready"), 3000, "spend store ready");
     const first = await spawnProxy(file);
-    expect(await ready(first)).toMatchObject({ spend: { backend, schema_version: 4, applied: [1, 2, 3, 4] } });
+    expect(await ready(first)).toMatchObject({ spend: { backend, schema_version: 5, applied: [1, 2, 3, 4, 5] } });
     await (await postJson(`${first.url}/v1/responses`, { model: "gpt-4o", input: "hi" }, auth)).text();
     expect(await rowsOf(s, 1)).toMatchObject([{ attempts: 1 }]);
     const migrations = await s.migrations();
@@ -198,12 +199,13 @@ describe.each<Backend>(["sqlite", "postgres"])("spend store: %s", (backend) => {
       [2, "index_spend_logs"],
       [3, "spend_logs_attempts"],
       [4, "virtual_keys_and_teams"],
+      [5, "spend_logs_price_source"],
     ]);
     first.child.kill("SIGTERM");
     expect((await first.exited).code).toBe(0);
 
     const second = await spawnProxy(file);
-    expect(await ready(second)).toMatchObject({ spend: { schema_version: 4, applied: [] } });
+    expect(await ready(second)).toMatchObject({ spend: { schema_version: 5, applied: [] } });
     expect(await s.migrations()).toEqual(migrations);
     await (await postJson(`${second.url}/v1/responses`, { model: "gpt-4o", input: "again" }, auth)).text();
     expect(await rowsOf(s, 2)).toHaveLength(2);

@@ -33,6 +33,7 @@ const row = (id: string, stream: boolean): SpendRow => ({
   stream,
   error_code: null,
   attempts: 1,
+  price_source: "genai-prices:azure",
   key_id: null,
   key_alias: null,
   team_id: null,

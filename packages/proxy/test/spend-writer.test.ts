@@ -28,6 +28,7 @@ function row(n: number): SpendRow {
     stream: false,
     error_code: null,
     attempts: 1,
+    price_source: "genai-prices:azure",
     key_id: null,
     key_alias: null,
     team_id: null,

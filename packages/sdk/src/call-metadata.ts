@@ -29,6 +29,8 @@ export interface CallMetadata {
    * about the deployment); 0 for stored-response operations, which are not billed per token.
    */
   cost: number | null;
+  /** Which source priced `cost` (`genai-prices:azure`, `model_info`, ...); null when the cost is unknown or not per token. */
+  priceSource?: string | null;
   /**
    * Routed calls only (a router's, or one with `num_retries`): the attempts made, the one that
    * answered included.

@@ -135,7 +135,8 @@ describe("pricing a deployment", () => {
     nextReply = { usage: EXAMPLE };
     const response = await dheera.responses({ model: "azure/prod-chat", input: "a", model_info: { base_model: "gpt-4o" }, ...settings });
     expect(callMetadata(response)!.cost).toBe(0.00725);
-    expect(warnings).toEqual([]);
+    // Priced, with a word that the price is OpenAI's list price (once for the deployment).
+    expect(warnings).toEqual(['The price used for Azure deployment "prod-chat" is openai\'s list price for "gpt-4o" (genai-prices has no Azure price for it). Set model_info prices to override it.']);
   });
 
   it("maps it instance-wide with createDheera({ modelInfo })", async () => {

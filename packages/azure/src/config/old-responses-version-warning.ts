@@ -1,6 +1,6 @@
 import { FIRST_RESPONSES_API_VERSION, predatesResponsesApi } from "./azure-api-version.js";
 import type { AzureUrls } from "./azure-url.js";
-import { warnOnce } from "./warn-once.js";
+import { warnOnce } from "@dheera/core/kit";
 
 /**
  * Said when the deployment is resolved (at a proxy's start-up), not on the first 404: a dated

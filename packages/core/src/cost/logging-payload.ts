@@ -63,6 +63,11 @@ export const loggingPayloadSchema = z.strictObject({
   usage: tokenUsageSchema.nullable(),
   /** USD. Null when the usage or the deployment's price is unknown: null is "unknown", never "free". */
   cost: z.number().nonnegative().nullable(),
+  /**
+   * Which source priced the call (`genai-prices:azure`, `model_info`, `genai-prices:openai+model_info`):
+   * the deployment's `priceSource`. Null when the cost is.
+   */
+  price_source: z.string().nullable().optional(),
   status: z.enum(["success", "failure"]),
   error: loggedErrorSchema.nullable(),
   /**

@@ -9,3 +9,6 @@ export { mapOpenAIStyleError, type OpenAIStyleErrorOptions, type ParsedUpstreamE
 export { openAIStyleChatOperations, openAIStyleResponsesOperations, type ResponsesUrls } from "./openai-style-operations.js";
 export { isResponseObject, readResponseSummary } from "./response-shape.js";
 export { REDACTED, normalizeSecrets, redactDeep, redactSecrets } from "./redact-secrets.js";
+export { catalogPrice, type CatalogPrice } from "./catalog-price.js";
+export { resolveProviderPrice } from "./deployment-price.js";
+export { warnOnce } from "./warn-once.js";

@@ -119,4 +119,9 @@ export interface Deployment {
    * not report prices at all; hosts report cost `null` too, never 0.
    */
   readonly price?: PriceEntry | null;
+  /**
+   * Optional: which source gave `price` (`genai-prices:azure`, `model_info`,
+   * `genai-prices:openai+model_info`, ...), for hosts to record beside the cost.
+   */
+  readonly priceSource?: string;
 }

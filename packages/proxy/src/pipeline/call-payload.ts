@@ -27,7 +27,7 @@ export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: n
     time_to_first_token_ms: call.stream && call.firstTokenAt !== null ? round(Math.max(0, call.firstTokenAt - ctx.startedAt)) : null,
     stream: call.stream,
     usage: call.usage,
-    cost: callCost(call),
+    ...priced(callCost(call), deployment?.priceSource),
     status: error ? "failure" : "success",
     error,
     ...(call.attempts.length > 0 ? { attempts: call.attempts } : {}),
@@ -41,6 +41,11 @@ export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: n
       ...(call.fallbackModel ? { fallback_model: call.fallbackModel } : {}),
     },
   };
+}
+
+/** The cost and, when there is one, the source that priced it. */
+function priced(cost: number | null, source: string | undefined): { cost: number | null; price_source: string | null } {
+  return { cost, price_source: cost !== null ? (source ?? null) : null };
 }
 
 function statusError(status: number): LoggedError {

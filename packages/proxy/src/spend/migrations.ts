@@ -131,6 +131,14 @@ export const MIGRATIONS: readonly Migration[] = [
     sqlite: VIRTUAL_KEYS_SQL,
     postgres: VIRTUAL_KEYS_SQL,
   },
+  {
+    version: 5,
+    name: "spend_logs_price_source",
+    // Which source priced the row's cost (genai-prices:<provider>, model_info, ...); null when the
+    // cost is, and for rows written before it was recorded.
+    sqlite: ["ALTER TABLE spend_logs ADD COLUMN price_source TEXT"],
+    postgres: ["ALTER TABLE spend_logs ADD COLUMN price_source TEXT"],
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

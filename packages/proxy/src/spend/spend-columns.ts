@@ -23,6 +23,7 @@ export const SPEND_COLUMNS = [
   "stream",
   "error_code",
   "attempts",
+  "price_source",
   "key_id",
   "key_alias",
   "team_id",

@@ -42,6 +42,8 @@ export const spendRowSchema = z.strictObject({
   error_code: z.string().nullable(),
   /** Upstream attempts the router made, retries and fallbacks included; null when none was made. */
   attempts: z.number().int().nonnegative().nullable(),
+  /** Which source priced `cost` (`genai-prices:azure`, `model_info`, ...); null when the cost is. */
+  price_source: z.string().nullable(),
   /** The virtual key's stable id (it survives /key/regenerate), its alias and team; null for the master key. */
   key_id: z.string().nullable(),
   key_alias: z.string().nullable(),
@@ -98,6 +100,7 @@ export function spendRowOf(payload: LoggingPayload, extra: SpendIdentity & { dep
     stream: payload.stream,
     error_code: payload.error?.code ?? null,
     attempts: payload.attempts?.length ?? null,
+    price_source: payload.price_source ?? null,
     key_id: extra.keyId,
     key_alias: extra.keyAlias,
     team_id: extra.teamId,

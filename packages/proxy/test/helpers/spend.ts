@@ -22,6 +22,7 @@ export interface RowLike {
   stream: boolean;
   latency_ms: number;
   error_code: string | null;
+  price_source: string | null;
 }
 
 /** Every row of a SQLite spend file, opened read-only (the proxy may still hold it). */

@@ -74,7 +74,7 @@ export class CallLog {
 
   /** Metadata as known now (a stream's, before it ends). */
   snapshot(meta: WireMeta): CallMetadata {
-    return this.#metadata(meta, performance.now() - this.#started, { usage: null, cost: null, timeToFirstTokenMs: null });
+    return this.#metadata(meta, performance.now() - this.#started, { usage: null, cost: null, priceSource: null, timeToFirstTokenMs: null });
   }
 
   /** Ends the call once: schedules the callbacks and returns the final metadata (undefined without an answer or when already finished). */
@@ -84,6 +84,8 @@ export class CallLog {
     const latencyMs = performance.now() - this.#started;
     const deployment = this.#deployment;
     const cost = PRICED_CALL_TYPES.has(this.init.callType) ? costOf(outcome.usage, deployment?.price) : 0;
+    // Stored-response operations cost 0 by rule, not by a price: they name no source.
+    const priceSource = cost !== null && PRICED_CALL_TYPES.has(this.init.callType) ? (deployment?.priceSource ?? null) : null;
     const timeToFirstTokenMs = outcome.firstTokenAt == null ? null : Math.max(0, outcome.firstTokenAt - this.#started);
     const error = outcome.error !== undefined ? loggedErrorOf(outcome.error) : (outcome.failure ?? null);
     const payload: LoggingPayload = {
@@ -102,16 +104,17 @@ export class CallLog {
       stream: this.init.stream,
       usage: outcome.usage,
       cost,
+      price_source: priceSource,
       status: error ? "failure" : "success",
       error,
       ...(this.#attempts ? { attempts: [...this.#attempts] } : {}),
       metadata: this.init.metadata,
     };
     this.init.registry.dispatch(payload, this.init.callbacks);
-    return outcome.meta ? this.#metadata(outcome.meta, latencyMs, { usage: outcome.usage, cost, timeToFirstTokenMs }) : undefined;
+    return outcome.meta ? this.#metadata(outcome.meta, latencyMs, { usage: outcome.usage, cost, priceSource, timeToFirstTokenMs }) : undefined;
   }
 
-  #metadata(meta: WireMeta, latencyMs: number, known: Pick<CallMetadata, "usage" | "cost" | "timeToFirstTokenMs">): CallMetadata {
+  #metadata(meta: WireMeta, latencyMs: number, known: Pick<CallMetadata, "usage" | "cost" | "timeToFirstTokenMs"> & { priceSource?: string | null }): CallMetadata {
     const deployment = this.#deployment!;
     return {
       id: this.id,
