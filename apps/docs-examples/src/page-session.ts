@@ -8,11 +8,12 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { createAzureEmulator, type AzureEmulator, type AzureEmulatorServer } from "@dheera/azure/testing";
+import { createOpenAIEmulator } from "@dheera/openai/testing";
 import { parse as parseYaml } from "yaml";
 import { freePort, runToEnd, spawnTracked, waitForOutput, type ProcessOutcome, type Spawned } from "./child-processes.js";
 import type { CheckContext, Expectation, RunResult } from "./expectation.js";
 import type { CodeBlock } from "./markdown-blocks.js";
-import { AZURE_KEYS, READER_ENV, curlStatuses, curlrc, snippetEnvironment } from "./snippet-environment.js";
+import { AZURE_KEYS, LOCAL_MODELS, READER_ENV, curlStatuses, curlrc, snippetEnvironment } from "./snippet-environment.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const APP_DIR = path.resolve(here, "..");
@@ -37,6 +38,11 @@ interface RunningProxy {
 export class PageSession {
   private emulator: AzureEmulator = createAzureEmulator({ apiKeys: AZURE_KEYS });
   private server: AzureEmulatorServer | undefined;
+  // api.openai.com, and a chat-only local server (vLLM on :8000, Ollama on :11434) for the OpenAI pages.
+  private openai = createOpenAIEmulator({ apiKeys: [READER_ENV.OPENAI_API_KEY!] });
+  private local = createOpenAIEmulator({ chatOnly: true, apiKeys: [], models: LOCAL_MODELS });
+  private openaiServer: { url: string; close(): Promise<void> } | undefined;
+  private localServer: { url: string; close(): Promise<void> } | undefined;
   private proxy: RunningProxy | undefined;
   /** The TypeScript files the page's blocks wrote (snippets and project files), for `tsc`. */
   readonly typescriptFiles: string[] = [];
@@ -62,11 +68,15 @@ export class PageSession {
     await chmod(shim, 0o755);
     await this.writeCurlrc();
     this.server = await this.emulator.listen();
+    this.openaiServer = await this.openai.listen();
+    this.localServer = await this.local.listen();
   }
 
   async close(): Promise<void> {
     await this.stopProxy();
     await this.server?.close();
+    await this.openaiServer?.close();
+    await this.localServer?.close();
   }
 
   get proxyUrl(): string | undefined {
@@ -160,6 +170,8 @@ export class PageSession {
         binDir: this.binDir,
         curlHome: this.curlHome,
         emulatorUrl: this.server!.url,
+        openaiUrl: this.openaiServer!.url,
+        localUrl: this.localServer!.url,
         proxyUrl: this.proxy?.url,
         ...(extra ? { extra } : {}),
       }),

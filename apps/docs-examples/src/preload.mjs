@@ -4,7 +4,9 @@
 // - every Dheera upstream call goes through `fetchTransport()`, the process-wide seam of
 //   @dheera/core, and so through the global `fetch`;
 // - the global `fetch` sends any `https://<resource>.openai.azure.com` to the page's Azure
-//   emulator (keeping the resource in `x-forwarded-host`, which the emulator records), and
+//   emulator (keeping the resource in `x-forwarded-host`, which the emulator records),
+//   `https://api.openai.com` to its OpenAI emulator, `http://localhost:8000` (vLLM) and
+//   `http://localhost:11434` (Ollama) to its chat-only server emulator, and
 //   `http://localhost:4000`, the proxy address of the docs, to the proxy the runner started;
 // - any other request that is not to loopback fails, so a snippet never reaches the network.
 //
@@ -15,6 +17,10 @@
 import { fetchTransport, setDefaultTransport } from "@dheera/core";
 
 const emulatorUrl = process.env.DOCS_EXAMPLES_EMULATOR_URL;
+const openaiUrl = process.env.DOCS_EXAMPLES_OPENAI_URL;
+const localUrl = process.env.DOCS_EXAMPLES_LOCAL_URL;
+// Where the docs' local servers listen: vLLM's default port and Ollama's.
+const LOCAL_PORTS = new Set(["8000", "11434"]);
 const proxyUrl = process.env.DOCS_EXAMPLES_PROXY_URL;
 const realFetch = globalThis.fetch;
 
@@ -30,6 +36,14 @@ function route(url) {
   if (url.protocol === "https:" && AZURE_HOST.test(url.hostname)) {
     if (!emulatorUrl) return new Error("docs-examples: no Azure emulator is running");
     return new URL(url.pathname + url.search, emulatorUrl);
+  }
+  if (url.protocol === "https:" && url.hostname === "api.openai.com") {
+    if (!openaiUrl) return new Error("docs-examples: no OpenAI emulator is running");
+    return new URL(url.pathname + url.search, openaiUrl);
+  }
+  if (url.protocol === "http:" && LOOPBACK.has(url.hostname) && LOCAL_PORTS.has(url.port)) {
+    if (!localUrl) return new Error("docs-examples: no local server emulator is running");
+    return new URL(url.pathname + url.search, localUrl);
   }
   if (url.protocol === "http:" && LOOPBACK.has(url.hostname) && url.port === "4000") {
     if (!proxyUrl) return new Error("docs-examples: no dheera_ai proxy is running (the page starts one from its config block)");

@@ -11,6 +11,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** The preload that routes Azure hosts to the emulator and `localhost:4000` to the page's proxy. */
 export const PRELOAD = path.join(here, "preload.mjs");
 
+/** Models the docs' local servers serve (vLLM's Hugging Face names, Ollama's tags). */
+export const LOCAL_MODELS = ["Qwen/Qwen3-8B", "meta-llama/Llama-3.1-8B-Instruct", "llama3.2", "deepseek-r1:8b"];
+
 /** Keys the docs' snippets send to Azure; the emulator accepts each of them. */
 export const AZURE_KEYS = ["test-azure-key", "my-api-key"];
 
@@ -22,6 +25,8 @@ export const READER_ENV: Record<string, string> = {
   AZURE_AD_TOKEN: "test-azure-ad-token",
   // The proxy's key as a client sends it; pages that configure a master key use the same value.
   DHEERA_AI_MASTER_KEY: "sk-1234",
+  // OpenAI's key, which the page's OpenAI emulator accepts.
+  OPENAI_API_KEY: "sk-test-openai-key",
   // The example provider of docs/providers/writing-a-provider.md.
   EXAMPLE_API_KEY: "test-azure-key",
 };
@@ -35,6 +40,9 @@ export interface EnvironmentOptions {
   /** Holds the `.curlrc` that sends `localhost:4000` to the page's proxy. */
   curlHome: string;
   emulatorUrl: string;
+  /** The page's OpenAI emulator (api.openai.com) and chat-only local server (localhost:8000, :11434). */
+  openaiUrl: string;
+  localUrl: string;
   proxyUrl: string | undefined;
   extra?: Record<string, string>;
 }
@@ -51,6 +59,8 @@ export function snippetEnvironment(options: EnvironmentOptions): NodeJS.ProcessE
     FORCE_COLOR: "0",
     CURL_HOME: options.curlHome,
     DOCS_EXAMPLES_EMULATOR_URL: options.emulatorUrl,
+    DOCS_EXAMPLES_OPENAI_URL: options.openaiUrl,
+    DOCS_EXAMPLES_LOCAL_URL: options.localUrl,
     // Every process exits when the runner is gone, even if the runner was killed with SIGKILL.
     DOCS_EXAMPLES_RUNNER_PID: String(process.pid),
     ...(options.proxyUrl ? { DOCS_EXAMPLES_PROXY_URL: options.proxyUrl } : {}),
