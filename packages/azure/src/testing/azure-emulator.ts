@@ -50,6 +50,7 @@ export function createAzureEmulator(options: AzureEmulatorOptions = {}): AzureEm
     deployments: resolveDeployments(options.deployments ?? DEFAULT_EMULATOR_DEPLOYMENTS),
     anyDeployment: options.anyDeployment ?? false,
     reply: options.reply,
+    greeting: options.greeting ?? ((deployment) => `Hello from the Azure emulator (deployment ${deployment})`),
     streamDelayMs: options.streamDelayMs ?? 0,
     backgroundDelayMs: options.backgroundDelayMs ?? BACKGROUND_DELAY_MS,
     store: new ResponsesStore(),

@@ -38,6 +38,7 @@ export async function createChatCompletion(ctx: RouteContext): Promise<Response>
       maxOutputTokens: checked.maxTokens,
       reasoning: deployment.reasoning,
       summaryRequested: false,
+      greeting: runtime.greeting(deployment.name),
     },
     replyContext: {
       api: "chat",

@@ -52,6 +52,8 @@ export interface ConversationView {
   reasoning: boolean;
   /** The request asked for `reasoning.summary`. */
   summaryRequested: boolean;
+  /** Opens the default answer: who answers, naming the deployment (see `AzureEmulatorOptions.greeting`). */
+  greeting: string;
 }
 
 export interface EmulatedToolCall {
@@ -106,7 +108,7 @@ export function decideTurn({ view, replyContext, reply, operationName, apiVersio
 
 function defaultText(view: ConversationView): string {
   if (/unicorn/i.test(view.lastUserText)) return UNICORN_STORY;
-  return `Hello from the Azure emulator (deployment ${view.deployment}): ${view.lastUserText}`.trimEnd();
+  return `${view.greeting}: ${view.lastUserText}`.trimEnd();
 }
 
 function defaultContent(view: ConversationView): { text: string | undefined; toolCalls: EmulatedToolCall[] } {

@@ -11,6 +11,7 @@ export interface EmulatorRuntime {
   /** Unknown deployment names are served too (see `AzureEmulatorOptions.anyDeployment`). */
   anyDeployment: boolean;
   reply: AzureEmulatorOptions["reply"];
+  greeting: (deployment: string) => string;
   streamDelayMs: number;
   backgroundDelayMs: number;
   store: ResponsesStore;

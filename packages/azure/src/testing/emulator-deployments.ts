@@ -18,11 +18,11 @@ export interface ResolvedDeployment {
   model: string;
   supportsResponses: boolean;
   supportsChat: boolean;
-  /** o-series and codex: reasoning items, reasoning tokens, and their parameter rules. */
+  /** o-series, codex and gpt-5 (not its chat variants): reasoning items, reasoning tokens, and their parameter rules. */
   reasoning: boolean;
 }
 
-const REASONING = (name: string) => /^o\d/i.test(name) || /codex/i.test(name);
+const REASONING = (name: string) => /^o\d/i.test(name) || /codex/i.test(name) || /^gpt-5(?!.*chat)/i.test(name);
 
 export function resolveDeployments(deployments: Record<string, EmulatorDeployment>): Map<string, ResolvedDeployment> {
   const out = new Map<string, ResolvedDeployment>();

@@ -19,10 +19,15 @@ export interface AzureEmulatorOptions {
   deployments?: Record<string, EmulatorDeployment>;
   /**
    * Serve a deployment of any name (both APIs; a reasoning model when the name says so, like
-   * `o3-x` or `my-codex`), as the command does so a user's own config works against it. Default
+   * `o3-x`, `my-codex` or `gpt-5-mini`), as the command does so a user's own config works against it. Default
    * false: an unknown name is Azure's `DeploymentNotFound`.
    */
   anyDeployment?: boolean;
+  /**
+   * Opens the default answer, `<greeting>: <last user text>`. Default `Hello from the Azure
+   * emulator (deployment <name>)`; another service's emulator on this engine names itself.
+   */
+  greeting?: (deployment: string) => string;
   /** Scripts the next answer; return undefined to get the deterministic default. */
   reply?: (context: EmulatorReplyContext) => EmulatorReply | undefined;
   /** Delay between SSE events, in ms (default 0). Useful for abort tests. */

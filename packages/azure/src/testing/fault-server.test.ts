@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { API_KEY, RESPONSES_URL, parseSse } from "./emulator-test-support.js";
-import { startEmulatorServer, type EmulatorFault, type EmulatorServer } from "./fault-server.js";
+import { startEmulatorServer, startFaultServer, type EmulatorFault, type EmulatorServer } from "./fault-server.js";
 
 /** The fault-injecting loopback server: each fault as a client sees it, and the exchanges it records. */
 
@@ -113,6 +113,27 @@ describe("startEmulatorServer", () => {
       expect(await slow.exchanges[0]!.closed).toEqual({ early: true, chunks: 1 });
     } finally {
       await slow.close();
+    }
+  });
+});
+
+describe("startFaultServer", () => {
+  it("serves any handler, with the injected errors in that service's words and a quick retry-after by default", async () => {
+    const handler = { handle: async () => new Response("plain answer") };
+    const custom = await startFaultServer(handler, { fault: ({ path }) => (path === "/limit" ? "http_429" : path === "/fail" ? "http_500" : undefined) }, {
+      http_500: () => new Response('{"detail":"boom"}', { status: 500 }),
+      http_429: () => new Response('{"detail":"slow down"}', { status: 429 }),
+    });
+    try {
+      expect(await (await fetch(`${custom.url}/`)).text()).toBe("plain answer");
+      const limited = await fetch(`${custom.url}/limit`);
+      expect([limited.status, limited.headers.get("retry-after"), await limited.text()]).toEqual([429, "0", '{"detail":"slow down"}']);
+      const failed = await fetch(`${custom.url}/fail`);
+      expect([failed.status, await failed.text()]).toEqual([500, '{"detail":"boom"}']);
+      expect(custom.emulator).toBe(handler);
+      expect(custom.exchanges.map((e) => e.fault)).toEqual([undefined, "http_429", "http_500"]);
+    } finally {
+      await custom.close();
     }
   });
 });

@@ -8,8 +8,8 @@ import { readWebRequest, writeWebResponse } from "./node-http-server.js";
 /**
  * A fault the server injects into one exchange instead of (or into) the emulator's answer:
  *
- * - `http_500`: an Azure-style 500 (JSON).
- * - `http_429`: a 429 with `retry-after: 0` (a client may retry at once).
+ * - `http_500`: a 500 with the emulated service's JSON error body (Azure's by default).
+ * - `http_429`: a 429 with the service's body and `retry-after: 0` (a client may retry at once).
  * - `reset_before_headers`: the connection is reset before any answer.
  * - `reset_before_first_event`: 200 and the SSE headers, then a reset before the first event.
  * - `error_event_first`: 200, then an `error` event as the stream's only event, nested
@@ -52,9 +52,21 @@ export interface EmulatorServerOptions {
   fault?: (request: EmulatorFaultContext) => EmulatorFault | undefined;
 }
 
-export interface EmulatorServer {
+/** Anything that answers web requests: the Azure emulator, or another provider's emulator built on its engine. */
+export interface FaultServerHandler {
+  handle(request: Request): Promise<Response>;
+}
+
+/** The answers to the injected `http_500` and `http_429` faults, in the emulated service's words. */
+export interface InjectedErrorAnswers {
+  http_500(): Response;
+  /** `retry-after: 0` is added when the answer has no `retry-after`, so a client retries at once. */
+  http_429(): Response;
+}
+
+export interface EmulatorServer<E extends FaultServerHandler = AzureEmulator> {
   /** The emulator behind the server (its `requests` holds only what reached it). */
-  emulator: AzureEmulator;
+  emulator: E;
   /** `http://127.0.0.1:<port>`, to use as api_base. */
   url: string;
   /** Every request received, oldest first, faulted or not. */
@@ -77,8 +89,19 @@ export interface EmulatorServer {
  * await server.close();
  * ```
  */
-export async function startEmulatorServer(options: AzureEmulatorOptions = {}, { fault: decide }: EmulatorServerOptions = {}): Promise<EmulatorServer> {
-  const emulator = createAzureEmulator(options);
+export function startEmulatorServer(options: AzureEmulatorOptions = {}, serverOptions: EmulatorServerOptions = {}): Promise<EmulatorServer> {
+  return startFaultServer(createAzureEmulator(options), serverOptions, AZURE_INJECTED_ERRORS);
+}
+
+/**
+ * The same fault-injecting loopback server around any emulator (`handle`), with `errors` for
+ * the injected error statuses: how another provider's emulator offers `startEmulatorServer`.
+ */
+export async function startFaultServer<E extends FaultServerHandler>(
+  emulator: E,
+  { fault: decide }: EmulatorServerOptions = {},
+  errors: InjectedErrorAnswers = AZURE_INJECTED_ERRORS,
+): Promise<EmulatorServer<E>> {
   const exchanges: EmulatorExchange[] = [];
   const server = createServer((req, res) => {
     let chunks = 0;
@@ -91,7 +114,7 @@ export async function startEmulatorServer(options: AzureEmulatorOptions = {}, { 
       const fault = decide?.(seen);
       exchanges.push({ ...seen, fault, closed });
       if (fault === "reset_before_headers") return void req.socket.destroy();
-      await writeWebResponse(res, await answer(fault, () => emulator.handle(request)), () => chunks++);
+      await writeWebResponse(res, await answer(fault, () => emulator.handle(request), errors), () => chunks++);
     };
     // A failing body (an injected reset included) cuts the connection.
     serve().catch(() => res.destroy());
@@ -110,17 +133,25 @@ export async function startEmulatorServer(options: AzureEmulatorOptions = {}, { 
   };
 }
 
+const AZURE_INJECTED_ERRORS: InjectedErrorAnswers = {
+  http_500: () => jsonResponse(500, { error: { code: "500", message: "Internal server error (injected)." } }),
+  http_429: () => jsonResponse(429, { error: { code: "429", message: "Rate limit reached (injected)." } }, { "retry-after": "0" }),
+};
+
 const INJECTED_ERROR = { type: "server_error", code: "server_error", message: "The server had an error (injected).", param: null };
 
 /** The answer with `fault` in place of (or made of) the emulator's. */
-async function answer(fault: Exclude<EmulatorFault, "reset_before_headers"> | undefined, emulatorAnswer: () => Promise<Response>): Promise<Response> {
+async function answer(fault: Exclude<EmulatorFault, "reset_before_headers"> | undefined, emulatorAnswer: () => Promise<Response>, errors: InjectedErrorAnswers): Promise<Response> {
   switch (fault) {
     case undefined:
       return emulatorAnswer();
     case "http_500":
-      return jsonResponse(500, { error: { code: "500", message: "Internal server error (injected)." } });
-    case "http_429":
-      return jsonResponse(429, { error: { code: "429", message: "Rate limit reached (injected)." } }, { "retry-after": "0" });
+      return errors.http_500();
+    case "http_429": {
+      const limited = errors.http_429();
+      if (!limited.headers.has("retry-after")) limited.headers.set("retry-after", "0");
+      return limited;
+    }
     case "reset_before_first_event":
       return eventStream(thenReset([]));
     case "error_event_first":

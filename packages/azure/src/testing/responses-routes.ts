@@ -63,6 +63,7 @@ export async function createResponse(ctx: RouteContext): Promise<Response> {
     maxOutputTokens: params.maxOutputTokens,
     reasoning: deployment.reasoning,
     summaryRequested: params.summaryRequested,
+    greeting: runtime.greeting(deployment.name),
   };
   const decision = decideTurn({
     view,

@@ -1,5 +1,16 @@
-import { createAzureEmulator, listenWithNodeHttp, type AzureEmulatorListenOptions, type AzureEmulatorServer } from "@dheera/azure/testing";
-import { openAIErrors } from "./openai-errors.js";
+import {
+  createAzureEmulator,
+  listenWithNodeHttp,
+  recordRequest,
+  type AzureEmulatorListenOptions,
+  type AzureEmulatorOptions,
+  type AzureEmulatorServer,
+  type RecordedRequest,
+} from "@dheera/azure/testing";
+import { json, openAIErrors } from "./openai-errors.js";
+import { openAIHeaderStamp } from "./openai-headers.js";
+import { modelList, modelObject } from "./openai-models.js";
+import { matchOpenAIRoute, type OpenAIRoute } from "./openai-routes.js";
 import { rewriteSse, stripAzureOnly, withReasoning } from "./openai-wire-rewrite.js";
 
 /**
@@ -17,34 +28,33 @@ export interface OpenAIEmulatorOptions {
   /** Models served (`/v1/models` lists them). Default `DEFAULT_OPENAI_MODELS`. */
   models?: string[];
   /**
-   * A server that speaks only Chat Completions, as vLLM and Ollama do: `/v1/responses` is
-   * FastAPI's 404 `{"detail":"Not Found"}`, a wrong key is vLLM's `{"error":"Unauthorized"}`,
-   * and a reasoning model (`reasoningModels`) streams `reasoning_content` before its answer.
+   * A server that speaks only Chat Completions, as vLLM and Ollama do; vLLM's answers are the
+   * ones emulated: `/v1/responses` (any other route too) is FastAPI's 404 `{"detail":"Not Found"}`,
+   * a missing or wrong key is `{"error":"Unauthorized"}` (checked before the route, as its
+   * middleware does), errors are vLLM's envelope, a request without `model` gets the first model,
+   * and a reasoning model (`reasoningModels`) answers with `reasoning_content` before its text.
    */
   chatOnly?: boolean;
   /** Chat-only servers: models whose answers carry `reasoning_content` (vLLM's reasoning parser). Default: names with r1, qwq, qwen3 or reason. */
   reasoningModels?: (model: string) => boolean;
-  /** When set, a request whose `OpenAI-Organization` names another organization is refused as OpenAI does. */
+  /** When set, a request whose `OpenAI-Organization` names another organization is refused as OpenAI does (401 `mismatched_organization`). */
   organization?: string;
+  /** Scripts the next answer (text, tool calls, failures, usage), as the Azure emulator's `reply`. */
+  reply?: AzureEmulatorOptions["reply"];
   /** Delay between SSE events, ms. */
   streamDelayMs?: number;
-}
-
-export interface OpenAIRecordedRequest {
-  method: string;
-  path: string;
-  /** Lower-cased names; `authorization` redacted. */
-  headers: Record<string, string>;
-  body: unknown;
-  status: number;
-  authOk: boolean;
+  /** How long a `background: true` response stays queued, ms (default 1000). */
+  backgroundDelayMs?: number;
 }
 
 export interface OpenAIEmulator {
+  /** Answers one request as the emulated server would. */
   handle(request: Request): Promise<Response>;
+  /** Serves the emulator on a real node:http server (127.0.0.1, free port by default). */
   listen(options?: AzureEmulatorListenOptions): Promise<AzureEmulatorServer>;
-  /** Every request received, oldest first. */
-  readonly requests: OpenAIRecordedRequest[];
+  /** Every request received, oldest first, `authorization` redacted; `route` is the OpenAI route matched (`chat.create`, …). */
+  readonly requests: RecordedRequest[];
+  /** Forgets recorded requests, stored responses and the rate-limit counters. */
   reset(): void;
 }
 
@@ -54,100 +64,112 @@ export const DEFAULT_OPENAI_MODELS: readonly string[] = ["gpt-4o", "gpt-4o-mini"
 const INNER_KEY = "inner-emulator-key";
 const DEFAULT_REASONING = (model: string) => /r1|qwq|qwen3|reason/i.test(model);
 
-type Route = "responses.create" | "responses.byId" | "responses.cancel" | "responses.input_items" | "chat.create" | "models.list" | "models.retrieve";
-
-function matchRoute(method: string, path: string): Route | undefined {
-  const s = path.split("/").slice(1);
-  if (s[0] !== "v1" || s.some((x) => x === "")) return undefined;
-  const [, a, b, c] = s;
-  if (a === "responses") {
-    if (s.length === 2 && method === "POST") return "responses.create";
-    if (s.length === 3 && (method === "GET" || method === "DELETE")) return "responses.byId";
-    if (s.length === 4 && c === "cancel" && method === "POST") return "responses.cancel";
-    if (s.length === 4 && c === "input_items" && method === "GET") return "responses.input_items";
-    return undefined;
-  }
-  if (a === "chat" && b === "completions" && s.length === 3 && method === "POST") return "chat.create";
-  if (a === "models" && s.length === 2 && method === "GET") return "models.list";
-  if (a === "models" && s.length === 3 && method === "GET") return "models.retrieve";
-  return undefined;
+interface Exchange {
+  request: Request;
+  url: URL;
+  route: OpenAIRoute | undefined;
+  bodyText: string;
+  recorded: RecordedRequest;
 }
 
 export function createOpenAIEmulator(options: OpenAIEmulatorOptions = {}): OpenAIEmulator {
+  const chatOnly = options.chatOnly === true;
   const apiKeys = options.apiKeys ?? [...DEFAULT_OPENAI_API_KEYS];
   const models = options.models ?? [...DEFAULT_OPENAI_MODELS];
   const reasoning = options.reasoningModels ?? DEFAULT_REASONING;
-  const errors = openAIErrors(options.chatOnly === true);
-  const inner = createAzureEmulator({ apiKeys: [INNER_KEY], anyDeployment: true, ...(options.streamDelayMs ? { streamDelayMs: options.streamDelayMs } : {}) });
-  const requests: OpenAIRecordedRequest[] = [];
-  const created = Math.floor(Date.UTC(2024, 4, 13) / 1000);
+  const errors = openAIErrors(chatOnly);
+  const headers = openAIHeaderStamp();
+  const inner = createAzureEmulator({
+    apiKeys: [INNER_KEY],
+    anyDeployment: true,
+    greeting: (model) => `Hello from the ${chatOnly ? "vLLM" : "OpenAI"} emulator (model ${model})`,
+    ...(options.reply ? { reply: options.reply } : {}),
+    ...(options.streamDelayMs ? { streamDelayMs: options.streamDelayMs } : {}),
+    ...(options.backgroundDelayMs !== undefined ? { backgroundDelayMs: options.backgroundDelayMs } : {}),
+  });
+  const requests: RecordedRequest[] = [];
 
   async function handle(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const bodyText = request.method === "GET" || request.method === "DELETE" ? "" : await request.text();
-    const headers: Record<string, string> = {};
-    request.headers.forEach((value, name) => (headers[name] = name === "authorization" ? "[REDACTED]" : value));
-    const recorded: OpenAIRecordedRequest = { method: request.method, path: url.pathname, headers, body: parse(bodyText), status: 0, authOk: false };
+    const bodyText = request.method === "GET" || request.method === "HEAD" ? "" : await request.text();
+    const recorded = recordRequest(request, url.pathname, url, bodyText);
     requests.push(recorded);
-    const response = await answer(request, url, bodyText, recorded).catch((error: unknown) => errors.error(500, { message: `Emulator bug: ${String(error)}`, type: "server_error" }));
+    const route = matchOpenAIRoute(request.method, url.pathname, chatOnly);
+    recorded.route = route;
+    const exchange: Exchange = { request, url, route, bodyText, recorded };
+    const response = await answer(exchange).catch((error: unknown) => errors.error(500, { message: `Emulator bug: ${String(error)}`, type: "server_error" }));
     recorded.status = response.status;
-    return openAIHeaders(response, request);
+    // vLLM sends none of OpenAI's headers.
+    if (chatOnly) return response;
+    return headers.stamp(response, { request, route, bodyChars: bodyText.length, organization: options.organization });
   }
 
-  async function answer(request: Request, url: URL, bodyText: string, recorded: OpenAIRecordedRequest): Promise<Response> {
-    const route = matchRoute(request.method, url.pathname);
-    if (options.chatOnly && (route?.startsWith("responses.") || url.pathname.startsWith("/v1/responses"))) return errors.routeNotFound(request.method, url.pathname);
-    if (!route) return errors.routeNotFound(request.method, url.pathname);
-
-    if (apiKeys.length > 0) {
-      const auth = /^Bearer +(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
-      if (!auth) return errors.missingKey();
-      if (!apiKeys.includes(auth[1]!)) return errors.wrongKey(auth[1]!);
+  async function answer(x: Exchange): Promise<Response> {
+    if (chatOnly) {
+      // vLLM's --api-key middleware guards every /v1 path before FastAPI looks for a route.
+      if (x.url.pathname.startsWith("/v1")) {
+        const denied = checkKey(x.request);
+        if (denied) return denied;
+      }
+      if (!x.route) return errors.routeNotFound(x.request.method, x.url.pathname);
+    } else {
+      if (!x.route) return errors.routeNotFound(x.request.method, x.url.pathname);
+      const denied = checkKey(x.request);
+      if (denied) return denied;
+      const org = x.request.headers.get("openai-organization");
+      if (options.organization !== undefined && org !== null && org !== options.organization) return errors.mismatchedOrganization();
     }
-    const org = request.headers.get("openai-organization");
-    if (options.organization !== undefined && org !== null && org !== options.organization) return errors.wrongOrganization(org);
-    recorded.authOk = true;
+    x.recorded.authOk = true;
 
-    if (route === "models.list") return errors.json(200, { object: "list", data: models.map((id) => modelObject(id, created)) });
-    if (route === "models.retrieve") {
-      const id = decodeURIComponent(url.pathname.slice("/v1/models/".length));
-      return models.includes(id) ? errors.json(200, modelObject(id, created)) : errors.modelNotFound(id);
+    if (x.route === "models.list") return json(200, modelList(models, chatOnly));
+    if (x.route === "models.retrieve") {
+      const id = decodeURIComponent(x.url.pathname.slice("/v1/models/".length));
+      return models.includes(id) ? json(200, modelObject(id, chatOnly)) : errors.modelNotFound(id);
     }
+    if (x.route === "responses.create" || x.route === "chat.create") return generate(x, x.route === "chat.create" ? "chat" : "responses");
+    return forward(x, x.bodyText, undefined);
+  }
 
-    let model: string | undefined;
-    if (route === "responses.create" || route === "chat.create") {
-      const body = recorded.body as { model?: unknown } | undefined;
-      if (typeof body !== "object" || body === null) return errors.error(400, { message: "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)", type: "invalid_request_error" });
-      if (typeof body.model !== "string") return errors.error(400, { message: "you must provide a model parameter", type: "invalid_request_error" });
-      if (!models.includes(body.model)) return errors.modelNotFound(body.model);
-      model = body.model;
+  function checkKey(request: Request): Response | undefined {
+    if (apiKeys.length === 0) return undefined;
+    const auth = /^Bearer +(\S+)\s*$/i.exec(request.headers.get("authorization") ?? "");
+    if (!auth) return errors.missingKey();
+    if (!apiKeys.includes(auth[1]!)) return errors.wrongKey(auth[1]!);
+    return undefined;
+  }
+
+  async function generate(x: Exchange, api: "responses" | "chat"): Promise<Response> {
+    const body = x.recorded.body;
+    if (typeof body !== "object" || body === null || Array.isArray(body)) return errors.invalidJson();
+    const named = (body as { model?: unknown }).model;
+    let bodyText = x.bodyText;
+    let model: string;
+    if (typeof named === "string") {
+      if (!models.includes(named)) return errors.modelNotFound(named);
+      model = named;
+    } else if (chatOnly && named === undefined && models[0] !== undefined) {
+      // vLLM serves its own model to a request that names none.
+      model = models[0];
+      bodyText = JSON.stringify({ ...body, model });
+    } else {
+      return errors.missingModel(api);
     }
+    return forward(x, bodyText, model);
+  }
 
-    const innerUrl = new URL(`/openai${url.pathname}${url.search}`, "http://emulator.internal");
+  /** The engine's answer on its v1 surface, said as OpenAI (or vLLM) says it. */
+  async function forward(x: Exchange, bodyText: string, model: string | undefined): Promise<Response> {
+    const innerUrl = new URL(`/openai${x.url.pathname}${x.url.search}`, "http://emulator.internal");
     const innerHeaders = new Headers({ "api-key": INNER_KEY, "content-type": "application/json" });
-    const upstream = await inner.handle(new Request(innerUrl, { method: request.method, headers: innerHeaders, ...(bodyText !== "" ? { body: bodyText } : {}), signal: request.signal }));
-    const thinks = options.chatOnly === true && route === "chat.create" && model !== undefined && reasoning(model);
+    const upstream = await inner.handle(new Request(innerUrl, { method: x.request.method, headers: innerHeaders, ...(bodyText !== "" ? { body: bodyText } : {}), signal: x.request.signal }));
+    const thinks = chatOnly && x.route === "chat.create" && model !== undefined && reasoning(model);
     const type = upstream.headers.get("content-type") ?? "";
     if (type.includes("text/event-stream") && upstream.body) {
       return new Response(upstream.body.pipeThrough(rewriteSse({ reasoning: thinks })), { status: upstream.status, headers: { "content-type": type } });
     }
-    let json = stripAzureOnly(parse(await upstream.text()));
-    if (thinks && upstream.ok) json = withReasoning(json);
-    return errors.json(upstream.status, json);
-  }
-
-  function openAIHeaders(response: Response, request: Request): Response {
-    const h = response.headers;
-    h.set("x-request-id", `req_${crypto.randomUUID().replaceAll("-", "")}`);
-    if (!options.chatOnly) {
-      h.set("openai-version", "2020-10-01");
-      h.set("openai-processing-ms", "12");
-      h.set("x-ratelimit-limit-requests", "10000");
-      h.set("x-ratelimit-remaining-requests", "9999");
-      const org = request.headers.get("openai-organization") ?? options.organization;
-      if (org) h.set("openai-organization", org);
-    }
-    return response;
+    const parsed = parse(await upstream.text());
+    if (!upstream.ok) return errors.fromEngine(upstream.status, parsed, upstream.headers, model);
+    return json(upstream.status, thinks ? withReasoning(stripAzureOnly(parsed)) : stripAzureOnly(parsed));
   }
 
   return {
@@ -157,12 +179,9 @@ export function createOpenAIEmulator(options: OpenAIEmulatorOptions = {}): OpenA
     reset() {
       requests.length = 0;
       inner.reset();
+      headers.reset();
     },
   };
-}
-
-function modelObject(id: string, created: number) {
-  return { id, object: "model", created, owned_by: id.startsWith("gpt") || /^o\d/.test(id) || id.startsWith("codex") ? "system" : "organization-owner" };
 }
 
 function parse(text: string): unknown {
