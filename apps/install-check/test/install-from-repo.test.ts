@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureEmulator } from "@dheera/azure/testing";
+import { startInstalledProxy } from "./helpers/installed-proxy.js";
 
 /*
  * README's install-from-repository route, as a reader follows it: scripts/install-from-repo.sh
@@ -77,20 +78,9 @@ describe("bash scripts/install-from-repo.sh", () => {
       ].join("\n"),
     );
     // The command as a user runs it: from PATH, by name.
-    const child = (proxy = spawn("dheera_ai", ["--config", "config.yaml", "--port", "0", "--host", "127.0.0.1"], {
-      cwd: work,
-      env: { ...env, PATH: `${path.join(prefix, "bin")}${path.delimiter}${process.env.PATH}` },
-    }));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /RUNNING on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-      child.once("exit", () => reject(new Error(out)));
-    });
+    const started = await startInstalledProxy("dheera_ai", work, { ...env, PATH: `${path.join(prefix, "bin")}${path.delimiter}${process.env.PATH}` });
+    proxy = started.child;
+    const url = started.url;
     const res = await fetch(`${url}/v1/responses`, {
       method: "POST",
       headers: { authorization: "Bearer sk-from-repo", "content-type": "application/json" },

@@ -1,4 +1,4 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile, type ChildProcess } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAzureEmulator } from "@dheera/azure/testing";
+import { startInstalledProxy } from "./helpers/installed-proxy.js";
 
 /*
  * A provider published by someone else, as a user meets it: examples/dheera-provider-example is
@@ -67,20 +68,13 @@ describe("a third-party provider package, packed and installed with npm", () => 
       path.join(project, "config.yaml"),
       ["model_list:", "  - model_name: hello", "    dheera_ai_params:", "      model: example/gpt-4o", "      api_key: os.environ/EXAMPLE_API_KEY", `      api_base: ${emulator.url}/openai/v1`, ""].join("\n"),
     );
-    const child = (proxy = spawn(path.join(project, "node_modules/.bin/dheera_ai"), ["--config", "config.yaml", "--port", "0", "--host", "127.0.0.1"], {
-      cwd: project,
-      env: { ...process.env, EXAMPLE_API_KEY: "test-azure-key", DHEERA_AI_MASTER_KEY: "sk-third-party" },
-    }));
-    const url = await new Promise<string>((resolve, reject) => {
-      let out = "";
-      child.stdout!.on("data", (d: Buffer) => {
-        out += d.toString();
-        const m = /RUNNING on (\S+)/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.stderr!.on("data", (d: Buffer) => (out += d.toString()));
-      child.once("exit", () => reject(new Error(out)));
+    const started = await startInstalledProxy(path.join(project, "node_modules/.bin/dheera_ai"), project, {
+      ...process.env,
+      EXAMPLE_API_KEY: "test-azure-key",
+      DHEERA_AI_MASTER_KEY: "sk-third-party",
     });
+    proxy = started.child;
+    const url = started.url;
     const res = await fetch(`${url}/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: "Bearer sk-third-party", "content-type": "application/json" },

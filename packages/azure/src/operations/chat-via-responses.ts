@@ -9,7 +9,7 @@ import {
   type TransformContext,
 } from "@dheera/core";
 import { chatOverResponses } from "../transform/chat-over-responses.js";
-import { bridgeContext, droppedOf } from "./bridge-context.js";
+import { accountedStep, bridgeContext, droppedOf } from "./bridge-context.js";
 import { responsesToChatChunksStep } from "../transform/responses-stream-to-chat-chunks.js";
 
 /**
@@ -38,23 +38,7 @@ export function chatViaResponses(responses: ResponsesOperations, warn?: (message
       // token, finish) plus what only the upstream shows (usage without include_usage, a failure
       // the chunks cannot carry). The host reads `accounting` instead of parsing the chunks again.
       const accounting = new StreamAccounting("chat");
-      const transform = responsesToChatChunksStep(ctx);
-      const step: typeof transform = {
-        push(event) {
-          noteUpstream(accounting, event);
-          const chunks = transform.push(event);
-          for (const chunk of chunks) accounting.observe(chunk);
-          return chunks;
-        },
-        end() {
-          const chunks = transform.end();
-          for (const chunk of chunks) accounting.observe(chunk);
-          return chunks;
-        },
-        get done() {
-          return transform.done;
-        },
-      };
+      const step = accountedStep(responsesToChatChunksStep(ctx), accounting, (event) => noteUpstream(accounting, event));
       return {
         ...upstream,
         stream: upstream.stream.through(step, chatSseFraming),

@@ -11,7 +11,7 @@ import {
 import { chatChunksToResponsesStep } from "../transform/chat-chunks-to-responses-stream.js";
 import type { ResponsesEchoContext } from "../transform/response-object-builder.js";
 import { responsesOverChat } from "../transform/responses-over-chat.js";
-import { bridgeContext, droppedOf } from "./bridge-context.js";
+import { accountedStep, bridgeContext, droppedOf } from "./bridge-context.js";
 
 /**
  * The Responses API served from a deployment that speaks only Chat Completions (vLLM, Ollama,
@@ -54,22 +54,7 @@ export function responsesViaChat(chat: ChatOperations, warn?: (message: string) 
       const upstream = await chat.stream({ ...down, stream: true, stream_options: { ...down.stream_options, include_usage: true } }, options);
       // Accounted here, once, as the events are built, so the host does not parse them again.
       const accounting = new StreamAccounting("responses");
-      const transform = chatChunksToResponsesStep(ctx);
-      const step: typeof transform = {
-        push(chunk) {
-          const events = transform.push(chunk);
-          for (const event of events) accounting.observe(event);
-          return events;
-        },
-        end() {
-          const events = transform.end();
-          for (const event of events) accounting.observe(event);
-          return events;
-        },
-        get done() {
-          return transform.done;
-        },
-      };
+      const step = accountedStep(chatChunksToResponsesStep(ctx), accounting);
       return {
         ...upstream,
         stream: upstream.stream.through(step, responsesSseFraming),
