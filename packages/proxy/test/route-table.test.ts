@@ -16,9 +16,16 @@ describe("route table", () => {
     ["POST", "/responses"],
     ["POST", "/v1/responses"],
     ["POST", "/openai/v1/responses"],
+    ["POST", "/openai/responses"],
     ["POST", "/v1/responses/"],
   ])("serves %s %s with and without the version prefix", (method, path) => {
     expect(table.match(method, path)).toMatchObject({ kind: "found", route: routes[0] });
+  });
+
+  it("takes Azure's classic prefix only as a whole segment", () => {
+    expect(table.match("GET", "/openai/responses/resp_1")).toMatchObject({ kind: "found", params: { id: "resp_1" } });
+    expect(table.match("POST", "/openaix/responses")).toEqual({ kind: "not_found" });
+    expect(table.match("POST", "/openai/v1x/responses")).toEqual({ kind: "not_found" });
   });
 
   it("extracts and decodes the id", () => {

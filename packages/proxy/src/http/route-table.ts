@@ -15,7 +15,7 @@ export type RouteHandler = (call: RouteCall) => Promise<void> | void;
 
 export interface Route {
   method: Method;
-  /** `/responses/:id/cancel`; matched with and without the `/v1` (and `/openai/v1`) prefix. */
+  /** `/responses/:id/cancel`; matched with and without the `/v1` (and `/openai/v1`, `/openai`) prefix. */
   pattern: string;
   handler: RouteHandler;
   /** No key needed (health checks). */
@@ -38,7 +38,9 @@ interface Compiled {
   byMethod: Map<string, Route>;
 }
 
-const PREFIXES = ["/openai/v1", "/v1"];
+// `/openai` last: Azure's classic routes (`/openai/responses`, `/openai/deployments/...`), so a
+// client written for Azure works by changing only its endpoint.
+const PREFIXES = ["/openai/v1", "/v1", "/openai"];
 
 /**
  * Built once at start-up: static paths in a map, the few parameterised ones as pre-split

@@ -13,12 +13,14 @@ import type { ProxyServices } from "./services.js";
  */
 export async function readCallRequest<S extends z.ZodType>(
   s: ProxyServices,
-  { ctx, req, res }: RouteCall,
+  { ctx, req, res, params }: RouteCall,
   type: CallType,
   schema: S,
 ): Promise<{ call: CallRecord; request: z.output<S>; dropParams: boolean }> {
   const call = beginCall(s, ctx, req, type);
   const body = await readJsonBody(req, res, s.bodyLimitBytes, s.maxJsonDepth);
+  // An Azure-shaped route names the model in its path, as Azure names the deployment there.
+  if (params.deployment !== undefined && typeof body === "object" && body !== null && !Array.isArray(body)) (body as { model?: unknown }).model = params.deployment;
   const model = (body as { model?: unknown } | null)?.model;
   if (typeof model === "string") ctx.log.model_name = call.modelName = model;
   call.stream = (body as { stream?: unknown } | null)?.stream === true;

@@ -10,7 +10,7 @@ import { spendLogs, spendSummary } from "./spend.js";
 import { teamRoutes } from "./team-routes.js";
 import { metricsRoute } from "./metrics.js";
 
-/** Every endpoint; the route table also serves each under `/v1` and `/openai/v1` (except the unprefixed admin routes). */
+/** Every endpoint; the route table also serves each under `/v1`, `/openai/v1` and `/openai` (except the unprefixed admin routes). */
 export function proxyRoutes(s: ProxyServices, version: string, options: { publicMetrics: boolean }): Route[] {
   const models = modelRoutes(s);
   return [
@@ -20,6 +20,10 @@ export function proxyRoutes(s: ProxyServices, version: string, options: { public
     { method: "POST", pattern: "/responses/:id/cancel", handler: responsesCancel(s), models: true },
     { method: "GET", pattern: "/responses/:id/input_items", handler: responsesInputItems(s), models: true },
     { method: "POST", pattern: "/chat/completions", handler: chatCompletions(s), models: true },
+    // Azure's deployment routes (`/openai/deployments/{name}/...?api-version=`): the path's
+    // deployment name is the model_name, so AzureOpenAI clients need only a new endpoint.
+    { method: "POST", pattern: "/deployments/:deployment/chat/completions", handler: chatCompletions(s), models: true },
+    { method: "POST", pattern: "/deployments/:deployment/responses", handler: responsesCreate(s), models: true },
     { method: "GET", pattern: "/models", handler: models.list, models: true },
     { method: "GET", pattern: "/models/:id", handler: models.one, models: true },
     { method: "GET", pattern: "/health", handler: deploymentHealth(s) },
