@@ -7,6 +7,8 @@ const routes: Route[] = [
   { method: "GET", pattern: "/responses/:id", handler: h },
   { method: "DELETE", pattern: "/responses/:id", handler: h },
   { method: "POST", pattern: "/responses/:id/cancel", handler: h },
+  { method: "POST", pattern: "/responses/input_tokens", handler: h },
+  { method: "POST", pattern: "/responses/compact", handler: h },
   { method: "GET", pattern: "/health/liveliness", handler: h, public: true },
 ];
 const table = createRouteTable(routes);
@@ -26,6 +28,13 @@ describe("route table", () => {
     expect(table.match("GET", "/openai/responses/resp_1")).toMatchObject({ kind: "found", params: { id: "resp_1" } });
     expect(table.match("POST", "/openaix/responses")).toEqual({ kind: "not_found" });
     expect(table.match("POST", "/openai/v1x/responses")).toEqual({ kind: "not_found" });
+  });
+
+  it.each(["input_tokens", "compact"])("never takes the literal segment %s for a response id, under every prefix", (segment) => {
+    for (const prefix of ["", "/v1", "/openai/v1", "/openai"]) {
+      expect(table.match("POST", `${prefix}/responses/${segment}`)).toMatchObject({ kind: "found", route: { pattern: `/responses/${segment}` }, params: {} });
+      expect(table.match("GET", `${prefix}/responses/${segment}`)).toEqual({ kind: "method_not_allowed", allow: "POST" });
+    }
   });
 
   it("extracts and decodes the id", () => {

@@ -45,6 +45,10 @@ export interface AzureUrls {
   responseById(id: string, query?: RetrieveResponseQuery): string;
   cancel(id: string): string;
   inputItems(id: string, query?: InputItemsQuery): string;
+  /** `POST /responses/input_tokens` (the count endpoint). */
+  readonly inputTokens: string;
+  /** `POST /responses/compact`. */
+  readonly compact: string;
   readonly chat: string;
 }
 
@@ -128,6 +132,8 @@ export function createAzureUrls(input: AzureUrlsInput): AzureUrls {
     responseById: (id: string, query?: RetrieveResponseQuery) => withQuery(idPath(id), RETRIEVE_KEYS, query),
     cancel: (id: string) => `${idPath(id)}/cancel${responsesQuery}`,
     inputItems: (id: string, query?: InputItemsQuery) => withQuery(`${idPath(id)}/input_items`, INPUT_ITEMS_KEYS, query),
+    inputTokens: `${responsesPath}/input_tokens${responsesQuery}`,
+    compact: `${responsesPath}/compact${responsesQuery}`,
     chat: chatPath + queryString(withApiVersion(normalized.query, chatVersion)),
   });
 }

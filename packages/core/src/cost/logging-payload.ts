@@ -15,6 +15,8 @@ export const callTypeSchema = z.enum([
   "responses.delete",
   "responses.cancel",
   "responses.input_items",
+  "responses.input_tokens",
+  "responses.compact",
 ]);
 export type CallType = z.infer<typeof callTypeSchema>;
 

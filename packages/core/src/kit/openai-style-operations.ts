@@ -1,7 +1,7 @@
 import type { ChatOperations, QueryParams, ResponsesOperations } from "../provider/deployment.js";
 import { WireStream } from "../sse/wire-stream.js";
 import { chatCompletionSchema, type ChatCompletionChunk } from "../wire/chat-completion.js";
-import { deletedResponseSchema, inputItemListSchema } from "../wire/response-object.js";
+import { compactedResponseSchema, deletedResponseSchema, inputItemListSchema, inputTokenCountSchema } from "../wire/response-object.js";
 import type { ResponseStreamEvent } from "../wire/responses-stream-events.js";
 import type { OpenAIStyleClient } from "./openai-style-client.js";
 import { isResponseObject, readResponseSummary } from "./response-shape.js";
@@ -12,6 +12,10 @@ export interface ResponsesUrls {
   responseById(id: string, query?: QueryParams): string;
   cancel(id: string): string;
   inputItems(id: string, query?: QueryParams): string;
+  /** Optional: `POST /responses/input_tokens`, where the upstream counts tokens. */
+  inputTokens?: string;
+  /** Optional: `POST /responses/compact`. */
+  compact?: string;
 }
 
 /**
@@ -38,6 +42,10 @@ export function openAIStyleResponsesOperations(client: OpenAIStyleClient, { urls
     cancel: (id, options) => client.jsonChecked("POST", urls.cancel(id), undefined, isResponseObject, options),
 
     listInputItems: (id, query, options) => client.json("GET", urls.inputItems(id, query), undefined, inputItemListSchema, options),
+
+    ...(urls.inputTokens ? { inputTokens: (request, options) => client.json("POST", urls.inputTokens!, { ...request, model }, inputTokenCountSchema, options) } : {}),
+
+    ...(urls.compact ? { compact: (request, options) => client.json("POST", urls.compact!, { ...request, model }, compactedResponseSchema, options) } : {}),
   };
 }
 

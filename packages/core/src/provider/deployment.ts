@@ -1,6 +1,6 @@
 import type { WireStream } from "../sse/wire-stream.js";
 import type { ResponsesCreateRequest } from "../wire/responses-request.js";
-import type { ResponseObject, DeletedResponse, InputItemList } from "../wire/response-object.js";
+import type { CompactedResponse, ResponseObject, DeletedResponse, InputItemList, InputTokenCount } from "../wire/response-object.js";
 import type { ResponseStreamEvent } from "../wire/responses-stream-events.js";
 import type { ChatCompletionRequest } from "../wire/chat-request.js";
 import type { ChatCompletion, ChatCompletionChunk } from "../wire/chat-completion.js";
@@ -83,6 +83,10 @@ export interface ResponsesOperations {
   delete(id: string, options?: CallOptions): Promise<WireResult<DeletedResponse>>;
   cancel(id: string, options?: CallOptions): Promise<WireResult<ResponseObject>>;
   listInputItems(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<InputItemList>>;
+  /** Optional: the upstream counts a create request's input tokens (`POST /responses/input_tokens`); hosts count locally without it. */
+  inputTokens?(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<InputTokenCount>>;
+  /** Optional: `POST /responses/compact`, a long conversation compacted by the upstream. */
+  compact?(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<CompactedResponse>>;
 }
 
 /** Chat Completions, in its wire format. */

@@ -82,3 +82,14 @@ export const inputItemListSchema = z.looseObject({
   has_more: z.boolean(),
 });
 export type InputItemList = z.infer<typeof inputItemListSchema>;
+
+/** `POST /responses/input_tokens`: how many input tokens a create request would use. */
+export const inputTokenCountSchema = z.looseObject({
+  object: z.literal("response.input_tokens"),
+  input_tokens: z.number().int().nonnegative(),
+});
+export type InputTokenCount = z.infer<typeof inputTokenCountSchema>;
+
+/** `POST /responses/compact`: a compacted conversation (`response.compaction`), passed through as it is. */
+export const compactedResponseSchema = z.looseObject({ id: z.string(), object: z.string() });
+export type CompactedResponse = z.infer<typeof compactedResponseSchema>;

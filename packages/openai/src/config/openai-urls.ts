@@ -10,6 +10,8 @@ export function createOpenAIUrls(apiBase: string): OpenAIUrls {
   const byId = (id: string) => `${apiBase}/responses/${encodeURIComponent(id)}`;
   return {
     responses: `${apiBase}/responses`,
+    inputTokens: `${apiBase}/responses/input_tokens`,
+    compact: `${apiBase}/responses/compact`,
     chat: `${apiBase}/chat/completions`,
     responseById: (id, query) => `${byId(id)}${queryString(query, RETRIEVE_KEYS)}`,
     cancel: (id) => `${byId(id)}/cancel`,

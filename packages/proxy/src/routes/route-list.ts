@@ -4,6 +4,8 @@ import { chatCompletions } from "./chat-completions.js";
 import { deploymentHealth, liveliness, readiness } from "./health.js";
 import { modelRoutes } from "./models.js";
 import { responsesCreate } from "./responses-create.js";
+import { responsesCompact } from "./responses-compact.js";
+import { responsesInputTokens } from "./responses-input-tokens.js";
 import { responsesCancel, responsesDelete, responsesInputItems, responsesRetrieve } from "./responses-by-id.js";
 import { keyRoutes } from "./key-routes.js";
 import { spendLogs, spendSummary } from "./spend.js";
@@ -15,6 +17,9 @@ export function proxyRoutes(s: ProxyServices, version: string, options: { public
   const models = modelRoutes(s);
   return [
     { method: "POST", pattern: "/responses", handler: responsesCreate(s), models: true },
+    // Literal segments: static routes match before `/responses/:id`, so these are never taken for ids.
+    { method: "POST", pattern: "/responses/input_tokens", handler: responsesInputTokens(s), models: true },
+    { method: "POST", pattern: "/responses/compact", handler: responsesCompact(s), models: true },
     { method: "GET", pattern: "/responses/:id", handler: responsesRetrieve(s), models: true },
     { method: "DELETE", pattern: "/responses/:id", handler: responsesDelete(s), models: true },
     { method: "POST", pattern: "/responses/:id/cancel", handler: responsesCancel(s), models: true },
