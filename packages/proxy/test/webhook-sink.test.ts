@@ -1,7 +1,7 @@
 import { Writable } from "node:stream";
 import type { LoggingPayload } from "@dheera/core";
 import pino from "pino";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WebhookSink } from "../src/callbacks/webhook-sink.js";
 
 /* The webhook sink's queue, batches and retries, with a scripted fetch. */
@@ -38,7 +38,8 @@ describe("WebhookSink", () => {
     const { impl, calls } = scriptedFetch([]);
     const sink = new WebhookSink(config({ batch_size: 2, flush_interval_ms: 10 }), capture().logger, impl);
     for (let i = 0; i < 5; i++) sink.send(payload(i));
-    await sleep(60);
+    // Waits for the batches rather than a fixed time: a loaded machine may take longer.
+    await vi.waitFor(() => expect(calls.flat()).toHaveLength(5), { timeout: 5000, interval: 10 });
     expect(calls).toEqual([["p0", "p1"], ["p2", "p3"], ["p4"]]);
     expect(sink.stats).toMatchObject({ sent: 5, queued: 0, dropped: 0 });
   });
@@ -48,7 +49,7 @@ describe("WebhookSink", () => {
     const { logger, lines } = capture();
     const sink = new WebhookSink(config({ flush_interval_ms: 5, max_retries: 3 }), logger, impl);
     sink.send(payload(1));
-    await sleep(2500);
+    await vi.waitFor(() => expect(sink.stats.sent).toBe(1), { timeout: 10_000, interval: 20 });
     expect(calls).toEqual([["p1"], ["p1"], ["p1"], ["p1"]]);
     expect(sink.stats).toMatchObject({ sent: 1, failedAttempts: 3, dropped: 0 });
     expect(lines.filter((l) => l.msg === "logging webhook failed; will retry").map((l) => l.status ?? l.error)).toEqual([500, 429, "ECONNREFUSED"]);
@@ -62,7 +63,7 @@ describe("WebhookSink", () => {
     const sink = new WebhookSink(config({ flush_interval_ms: 5, max_retries: 1, batch_size: 1 }), logger, impl);
     sink.send(payload(1));
     sink.send(payload(2));
-    await sleep(700);
+    await vi.waitFor(() => expect(sink.stats.dropped).toBe(2), { timeout: 10_000, interval: 20 });
     expect(calls).toEqual([["p1"], ["p1"], ["p2"]]);
     expect(sink.stats).toMatchObject({ sent: 0, dropped: 2 });
     expect(lines.filter((l) => l.msg === "logging webhook failed; dropping the batch")).toHaveLength(2);
