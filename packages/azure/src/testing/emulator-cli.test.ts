@@ -56,13 +56,14 @@ describe("startAzureEmulatorFromCli", () => {
     await expect(startAzureEmulatorFromCli({ argv: ["--port=abc"], env: {}, handleSignals: false })).rejects.toThrow("Invalid port: abc");
   });
 
-  it("runs as a process: emulator-cli.ts prints its URL and serves it", async () => {
-    const script = fileURLToPath(new URL("./emulator-cli.ts", import.meta.url));
-    const child = spawn(process.execPath, ["--import", "tsx", script, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  it("runs as a process: the dheera-azure-emulator command prints its URL and serves it", async () => {
+    // The command as installed: bin/ -> dist/ (the package is built before its tests run).
+    const script = fileURLToPath(new URL("../../bin/dheera-azure-emulator.js", import.meta.url));
+    const child = spawn(process.execPath, [script, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = "";
-        // Generous: tsx compiles the emulator at start, slow when every package's tests share 2 cores.
+        // Generous: slow when every package's tests share 2 cores.
         const timer = setTimeout(() => reject(new Error(`no listening line; got: ${out}`)), 15_000);
         child.stdout.setEncoding("utf8");
         child.stdout.on("data", (chunk: string) => {
@@ -84,5 +85,5 @@ describe("startAzureEmulatorFromCli", () => {
     } finally {
       child.kill("SIGTERM");
     }
-  }, 5000);
+  }, 20_000);
 });
