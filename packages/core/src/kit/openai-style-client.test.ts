@@ -70,7 +70,10 @@ describe("createOpenAIStyleClient", () => {
 
   it("maps a non-2xx answer with the secrets redacted, or with the provider's own mapper", async () => {
     const up = await upstream(() => ({ status: 401, body: '{"error":{"message":"Incorrect API key provided: sk-acme-secret","code":"invalid_api_key"}}' }));
-    const err = await client().json("GET", up.url, undefined, anyJson).catch((e: unknown) => e as DheeraError);
+    const err = (await client().json("GET", up.url, undefined, anyJson).then(
+      () => expect.unreachable("a 401 did not fail the call"),
+      (e: unknown) => e,
+    )) as DheeraError;
     expect(err).toMatchObject({ name: "AuthenticationError", status: 401, provider: "acme", code: "invalid_api_key" });
     expect(err.message).not.toContain("sk-acme-secret");
     const own = client({ mapError: (input) => new UpstreamError(`acme says ${input.status}`, { status: input.status, provider: "acme", code: input.secrets?.length === 1 ? "secrets_given" : null }) });
