@@ -21,6 +21,7 @@ describeProviderConformance({
   start: start("2025-04-01-preview"),
   models: { responses: "azure/gpt-4o", chat: "azure/gpt-4o" },
   stored: true,
+  cancel: true,
   prices: { priced: "azure/gpt-4o", unpriced: "azure/gpt-4o-unpriced-deployment" },
 });
 
@@ -31,6 +32,7 @@ describeProviderConformance({
   start: start("preview"),
   models: { responses: "azure/o1-pro", chat: "azure/gpt-4.1" },
   stored: true,
+  cancel: true,
 });
 
 describeProviderConformance({

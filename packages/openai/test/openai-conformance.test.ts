@@ -19,6 +19,7 @@ describeProviderConformance({
   },
   models: { responses: "openai/gpt-4o", chat: "openai/gpt-4o" },
   stored: true,
+  cancel: true,
 });
 
 describeProviderConformance({
@@ -63,7 +64,7 @@ describe("the conformance suite itself", () => {
       models: { chat: "openai/gpt-4o" },
     });
     expect(failures.map((f) => f.name)).toEqual([
-      "unknown request parameters reach the upstream untouched",
+      "unknown request parameters reach the upstream untouched, in create and stream calls",
       "maps an upstream 429 to RateLimitError (retryable: true)",
     ]);
   });

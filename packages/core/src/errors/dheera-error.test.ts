@@ -3,6 +3,7 @@ import {
   DheeraError,
   defaultTypeForStatus,
   InvalidRequestError,
+  isRetryableError,
   NotFoundError,
   ProviderNotInstalledError,
   RateLimitError,
@@ -65,5 +66,35 @@ describe("defaultTypeForStatus", () => {
     [504, "timeout_error"],
   ])("maps %i to %s", (status, type) => {
     expect(defaultTypeForStatus(status)).toBe(type);
+  });
+});
+
+describe("isRetryable", () => {
+  it.each([
+    [400, false],
+    [401, false],
+    [403, false],
+    [404, false],
+    [409, false],
+    [422, false],
+    [408, true],
+    [429, true],
+    [500, true],
+    [502, true],
+    [503, true],
+    [504, true],
+    [529, true],
+  ])("an upstream %i is retryable: %s", (status, retryable) => {
+    expect(new UpstreamError("x", { status }).isRetryable).toBe(retryable);
+  });
+
+  it("says a connection or timeout failure is retryable, whatever its status", () => {
+    expect(new UpstreamConnectionError("connect ECONNREFUSED 127.0.0.1:1").isRetryable).toBe(true);
+    expect(new UpstreamError("no answer in time", { status: 400, type: "timeout_error" }).isRetryable).toBe(true);
+  });
+
+  it("is answered for an error made by another copy of @dheera/core", () => {
+    expect(isRetryableError({ status: 503, type: "server_error" })).toBe(true);
+    expect(isRetryableError({ status: 400, type: "invalid_request_error" })).toBe(false);
   });
 });

@@ -60,9 +60,9 @@ export class DheeraError extends Error {
 
   /**
    * Whether the same request may succeed if sent again: the upstream was overloaded, failed,
-   * timed out or could not be reached (408, 409, 429, 5xx, connection and timeout errors). A
-   * request the upstream refused as it is (other 4xx) is not. The router retries by its
-   * `retry_policy`, which refines this per class; this is the provider's word on the error.
+   * timed out or could not be reached (408, 429, 5xx, connection and timeout errors). A request
+   * the upstream refused as it is (other 4xx) is not. The router's `classifyFailure` retries
+   * exactly these (by its `retry_policy`, per class), so the two never disagree.
    */
   get isRetryable(): boolean {
     return isRetryableError(this);
@@ -74,7 +74,9 @@ export class DheeraError extends Error {
   }
 }
 
-const RETRYABLE_STATUSES = new Set([408, 409, 429]);
+// Not 409: a conflict is about state one deployment holds (a stored response still in use), so
+// the router answers it as it is instead of counting it against the deployment's health.
+const RETRYABLE_STATUSES = new Set([408, 429]);
 
 /** `isRetryable` for any DheeraError, including one from another copy of @dheera/core. */
 export function isRetryableError(err: Pick<DheeraError, "status" | "type">): boolean {

@@ -1,4 +1,4 @@
-import { DheeraError } from "../errors/dheera-error.js";
+import { DheeraError, isRetryableError } from "../errors/dheera-error.js";
 import { isAbortError } from "../errors/to-openai-error.js";
 import type { RetryClass } from "./router-settings.js";
 
@@ -30,8 +30,6 @@ export interface FailureClass {
   retryAfterMs: number | undefined;
 }
 
-const RETRYABLE_STATUS: Readonly<Record<number, FailureKind>> = { 408: "timeout", 429: "rate_limited", 500: "server", 502: "server", 503: "server", 504: "timeout" };
-
 /**
  * Classifies an attempt's error. `pinned`: the request must stay on this deployment (it holds the
  * state the request names), so a 404 means the state is gone, not that the deployment is wrong.
@@ -50,10 +48,12 @@ export function classifyFailure(err: unknown, pinned = false): FailureClass {
   // Our transport's own errors: unreachable, reset before the answer, no answer in time.
   if (err.type === "api_connection_error") return { kind: "connection", deploymentFault: true, retryClass: "InternalServerErrorRetries", retryAfterMs };
   if (err.type === "timeout_error") return { kind: "timeout", deploymentFault: true, retryClass: "TimeoutErrorRetries", retryAfterMs };
-  const kind = RETRYABLE_STATUS[err.status];
-  if (kind === "rate_limited") return { kind, deploymentFault: true, retryClass: "RateLimitErrorRetries", retryAfterMs };
-  if (kind === "timeout") return { kind, deploymentFault: true, retryClass: "TimeoutErrorRetries", retryAfterMs };
-  if (kind === "server" || err.status > 500) return { kind: "server", deploymentFault: true, retryClass: "InternalServerErrorRetries", retryAfterMs };
+  // The error's own word on being transient (DheeraError.isRetryable) decides; the status only picks the class.
+  if (isRetryableError(err)) {
+    if (err.status === 429) return { kind: "rate_limited", deploymentFault: true, retryClass: "RateLimitErrorRetries", retryAfterMs };
+    if (err.status === 408 || err.status === 504) return { kind: "timeout", deploymentFault: true, retryClass: "TimeoutErrorRetries", retryAfterMs };
+    return { kind: "server", deploymentFault: true, retryClass: "InternalServerErrorRetries", retryAfterMs };
+  }
   if (!pinned && (err.status === 401 || err.status === 403 || err.status === 404)) {
     return { kind: "misconfigured", deploymentFault: true, retryClass: "AuthenticationErrorRetries", retryAfterMs };
   }

@@ -80,9 +80,13 @@ function parse(body: string | undefined): unknown {
   }
 }
 
-/** Whether `key` appears as an object key anywhere in `value`. */
-export function hasKeyDeep(value: unknown, key: string): boolean {
-  if (Array.isArray(value)) return value.some((v) => hasKeyDeep(v, key));
-  if (typeof value !== "object" || value === null) return false;
-  return Object.entries(value).some(([k, v]) => k === key || hasKeyDeep(v, key));
+/** The first value of `key` as an object key anywhere in `value`, depth first. */
+export function findKeyDeep(value: unknown, key: string): { found: true; value: unknown } | { found: false } {
+  if (typeof value !== "object" || value === null) return { found: false };
+  if (!Array.isArray(value) && Object.hasOwn(value, key)) return { found: true, value: (value as Record<string, unknown>)[key] };
+  for (const child of Object.values(value)) {
+    const hit = findKeyDeep(child, key);
+    if (hit.found) return hit;
+  }
+  return { found: false };
 }
