@@ -1,4 +1,5 @@
-import { knownResponseStreamEventSchema, parseModelReference, responseObjectSchema, undiciTransport, type Deployment, type ResponseStreamEvent } from "@dheera/core";
+import OpenAI from "openai";
+import { DheeraError, knownResponseStreamEventSchema, parseModelReference, responseObjectSchema, undiciTransport, type Deployment, type ResponseStreamEvent } from "@dheera/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { azureProvider } from "../azure-provider.js";
 import { startEmulatorServer, type EmulatorServer } from "../testing/fault-server.js";
@@ -80,6 +81,40 @@ describe("responsesViaChat through Azure's chat route", () => {
     expect(() => JSON.parse(call.arguments!)).not.toThrow();
     expect(call.call_id).toBeTruthy();
     expect(server.emulator.requests.at(-1)!.body).toMatchObject({ tools: [{ type: "function", function: { name: "get_weather" } }], tool_choice: "required" });
+  });
+
+  it("a generation that fails mid-stream ends with the upstream's error, never response.completed", async () => {
+    const d = deployment("gpt-4o");
+    const result = await d.responses!.stream({ model: "gpt-4o", input: "[[fail_midstream]]" });
+    const events: ResponseStreamEvent[] = [];
+    const error = await (async () => {
+      for await (const event of result.stream) events.push(event);
+    })().catch((e: unknown) => e);
+    expect(DheeraError.isInstance(error)).toBe(true);
+    expect(error).toMatchObject({ code: "server_error" });
+    expect(events[0]?.type).toBe("response.created");
+    expect(events.map((e) => e.type)).not.toContain("response.completed");
+    expect(result.accounting?.failure?.code).toBe("server_error");
+  });
+
+  it("the official client's stream accumulator reads the bridged SSE bytes into a complete Response", async () => {
+    const d = deployment("gpt-4o");
+    const result = await d.responses!.stream({ model: "gpt-4o", input: "What is the weather in Paris?", tools: [weather], instructions: "Use tools" });
+    const parts: Uint8Array[] = [];
+    for await (const part of result.stream.toSse()) parts.push(part);
+    const body = Buffer.concat(parts);
+    const client = new OpenAI({
+      apiKey: "test",
+      baseURL: "http://gateway.test/v1",
+      maxRetries: 0,
+      fetch: async () => new Response(body, { status: 200, headers: { "content-type": "text/event-stream" } }),
+    });
+    const final = await client.responses.stream({ model: "gpt-4o", input: "What is the weather in Paris?" }).finalResponse();
+    expect(final.status).toBe("completed");
+    expect(final.instructions).toBe("Use tools");
+    const call = final.output.find((item) => item.type === "function_call");
+    expect(call).toMatchObject({ name: "get_weather" });
+    expect(final.usage?.total_tokens).toBeGreaterThan(0);
   });
 
   it("refuses what needs a stored response, unless drop_params, and says retrieve has nothing to find", async () => {
