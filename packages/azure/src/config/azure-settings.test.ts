@@ -23,9 +23,11 @@ describe("azureSettingsSchema", () => {
       azure_ad_token: "tok",
       azure_ad_token_provider: provider,
       extra_headers: { "x-gw": "1" },
+      responses_via_chat: true,
       timeout: 30,
     });
     expect(parsed.azure_ad_token_provider).toBe(provider);
+    expect(parsed.responses_via_chat).toBe(true);
   });
 
   it.each([
@@ -35,6 +37,8 @@ describe("azureSettingsSchema", () => {
     ["a non-string extra header", { extra_headers: { a: 1 } }],
     ["a zero timeout", { timeout: 0 }],
     ["a negative timeout", { timeout: -1 }],
+    ["responses_via_chat as a string", { responses_via_chat: "true" }],
+    ["a typo of responses_via_chat", { response_via_chat: true }],
   ])("rejects %s", (_, input) => {
     expect(azureSettingsSchema.safeParse(input).success).toBe(false);
   });

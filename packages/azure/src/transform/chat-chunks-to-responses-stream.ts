@@ -53,6 +53,15 @@ interface MessageState {
 
 type OpenItem = CallState | ReasoningState | MessageState;
 
+/**
+ * chat.completion.chunk -> Responses events as a push-style step (`StreamStep`): `push(chunk)`
+ * returns the events that chunk completes, `end()` the closing events and the terminal
+ * response.completed / response.incomplete, and `done` says the terminal event was returned.
+ * `WireStream.through` drives it without a promise per event. Pass the client's request as
+ * `context.request` so every snapshot echoes it. An upstream error chunk, or an `end()` before
+ * any finish_reason (502 `upstream_stream_truncated`), throws a `DheeraError`: a failed answer
+ * never ends in response.completed.
+ */
 export function chatChunksToResponsesStep(context: ResponsesEchoContext): StreamStep<ChatCompletionChunk, ResponseStreamEvent> {
   let out: ResponseStreamEvent[] = [];
   let finished = false;
@@ -321,7 +330,10 @@ export function chatChunksToResponsesStep(context: ResponsesEchoContext): Stream
   };
 }
 
-/** The same transform over an iterable of chunks (what `Transform.stream` is). */
+/**
+ * The same transform over an async iterable of chunks (what `Transform.stream` is), built on
+ * `chatChunksToResponsesStep`; failures are thrown from the iteration.
+ */
 export function chatChunksToResponsesStream(chunks: AsyncIterable<ChatCompletionChunk>, context: ResponsesEchoContext): AsyncGenerator<ResponseStreamEvent> {
   return stepEvents(chunks, chatChunksToResponsesStep(context));
 }

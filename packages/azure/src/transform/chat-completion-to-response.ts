@@ -17,9 +17,10 @@ import { type Loose } from "./loose.js";
 
 /**
  * chat.completion -> Response object. Output order is the order a model produces: reasoning,
- * then the message (text, refusal), then one function_call item per tool call.
+ * then the message (text, refusal), then one function_call item per tool call. Only the first
+ * choice is kept (Responses has no `n`; a warning says so). Pass the client's request as
+ * `context.request` so the Response echoes it.
  */
-
 export function chatCompletionToResponse(completion: ChatCompletion, context: ResponsesEchoContext): ResponseObject {
   if (completion.choices.length > 1) context.warn?.(`Only the first of ${completion.choices.length} choices was returned; Responses has no "n"`);
   const choice = completion.choices[0];

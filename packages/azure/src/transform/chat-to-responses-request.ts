@@ -65,6 +65,13 @@ const UNSUPPORTED: Record<string, (value: unknown) => boolean> = {
 
 const LOGPROBS_INCLUDE = "message.output_text.logprobs";
 
+/**
+ * Chat Completions request -> Responses request: system messages become `instructions`, the
+ * rest input items in order, nested tools flat ones, `response_format` becomes `text.format`,
+ * `max_completion_tokens`/`max_tokens` `max_output_tokens`. What Responses cannot express (`n`,
+ * `stop`, `seed`, audio, ...) is refused with 400 `unsupported_parameter`, or under
+ * `context.dropParams` dropped and named; unknown fields pass through.
+ */
 export function chatToResponsesRequest(request: ChatCompletionRequest, context: TransformContext): ResponsesCreateRequest {
   const warn: Warn = context.warn ?? (() => {});
   const out: Loose = {};

@@ -8,12 +8,14 @@ import type { FinishReason } from "@dheera/core";
  * answered "stop" for incomplete responses; a client then trusted a cut-off answer.)
  */
 
+/** What of a Response decides its Chat finish_reason. */
 export interface ResponseTerminalState {
   status: string | undefined;
   incompleteReason: string | null | undefined;
   hasToolCalls: boolean;
 }
 
+/** A Response's terminal state -> Chat finish_reason: incomplete beats tool calls (see above). */
 export function finishReasonFromResponse(state: ResponseTerminalState): FinishReason {
   if (state.status === "incomplete") {
     // Any other (newer) incomplete reason still means the answer was cut short.

@@ -55,6 +55,11 @@ interface ToolSlot {
   kind: "function" | "custom";
 }
 
+/**
+ * Responses stream events -> chat.completion.chunk stream, over an async iterable: built on
+ * `responsesToChatChunksStep` (one implementation). A `response.failed` or `error` event, or a
+ * stream that stops before its terminal event, is thrown as a `DheeraError`.
+ */
 export function responsesStreamToChatChunks(events: AsyncIterable<ResponseStreamEvent>, context: TransformContext): AsyncGenerator<ChatCompletionChunk> {
   return stepEvents(events, responsesToChatChunksStep(context));
 }

@@ -105,6 +105,11 @@ export function contentFiltersToChat(filters: unknown): { completion?: Loose; pr
   return { ...(sawCompletion ? { completion } : {}), ...(prompt.length > 0 ? { prompt } : {}) };
 }
 
+/**
+ * Response object -> chat.completion with one choice: the message text, every function call as
+ * a tool call, `finish_reason` from the status (incomplete -> `length`/`content_filter`), usage
+ * renamed. A failed or cancelled Response throws its error as a `DheeraError`.
+ */
 export function responsesToChatCompletion(response: ResponseObject, context: TransformContext): ChatCompletion {
   throwIfFailed(response);
   const out = collectOutput(response.output);

@@ -48,6 +48,13 @@ const UNSUPPORTED: Record<string, (value: unknown) => boolean> = {
 
 const LOGPROBS_INCLUDE = "message.output_text.logprobs";
 
+/**
+ * Responses request -> Chat Completions request: instructions and input become messages, flat
+ * tools and tool_choice become nested ones, `text.format` becomes `response_format`,
+ * `max_output_tokens` becomes `max_completion_tokens`, and a streamed request asks for
+ * `include_usage`. What needs server-side state or a hosted tool is dropped with a warning
+ * through `context.warn`; unknown top-level fields pass through.
+ */
 export function responsesToChatRequest(request: ResponsesCreateRequest, context: TransformContext): ChatCompletionRequest {
   const warn: Warn = context.warn ?? (() => {});
   const out: Loose = {};
