@@ -60,7 +60,14 @@ export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): Open
   const exposed = options.exposedHeaders ?? OPENAI_EXPOSED_HEADERS;
   const idHeaders = options.requestIdHeaders ?? ["x-request-id"];
   const mapError = options.mapError ?? ((input: UpstreamErrorInput) => mapOpenAIStyleError(input, { provider, displayName, requestIdHeaders: idHeaders }));
-  const requestIdOf = (response: UpstreamResponse) => idHeaders.map((h) => response.headers[h]).find((v) => v);
+  // Per response: a plain loop, no array built and thrown away on every answer.
+  const requestIdOf = (response: UpstreamResponse): string | undefined => {
+    for (const name of idHeaders) {
+      const id = response.headers[name];
+      if (id) return id;
+    }
+    return undefined;
+  };
 
   const build = (auth: Record<string, string>, hasBody: boolean, extra: Record<string, string> | undefined): Record<string, string> => ({
     accept: "application/json",
