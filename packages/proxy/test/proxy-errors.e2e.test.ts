@@ -204,7 +204,7 @@ describe("HTTP-level errors", () => {
     expect(missing.headers.get("x-request-id")).toBeTruthy();
     const wrong = await fetch(`${proxy.url}/v1/responses`, { method: "PUT", headers: auth });
     expect(wrong.status).toBe(405);
-    expect(wrong.headers.get("allow")).toBe("POST");
+    expect(wrong.headers.get("allow")).toBe("POST, GET");
     expect(await wrong.json()).toMatchObject({ error: { code: "method_not_allowed" } });
   });
 

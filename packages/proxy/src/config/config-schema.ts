@@ -24,6 +24,12 @@ export const generalSettingsSchema = z.strictObject({
   keep_alive_timeout_seconds: z.number().positive().max(3600).optional(),
   /** Connections open at once; more are refused (default 16384). */
   max_connections: z.number().int().min(1).max(1_000_000).optional(),
+  /**
+   * How long one Responses WebSocket connection may be used, in minutes (default 60, as OpenAI's).
+   * A `response.create` after it is answered `websocket_connection_limit_reached` and the
+   * connection is closed; clients open a new one.
+   */
+  websocket_max_connection_minutes: z.number().positive().max(24 * 60).optional(),
   /** How long SIGTERM waits for in-flight requests and streams, in seconds (default 10). */
   graceful_shutdown_timeout_seconds: z.number().nonnegative().max(3600).optional(),
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { LoggedError, TokenUsage } from "@dheera/core";
 import type { Identity } from "../keys/key-identity.js";
@@ -22,6 +22,8 @@ export interface RequestLogFields {
   attempts?: number;
   /** The model_name that answered when a fallback did. */
   fallback_model?: string;
+  /** Set for a `response.create` that came over a WebSocket: the connection's id. */
+  websocket?: string;
   /** How the stream ended when it did not end normally. */
   stream_end?: "client_closed" | "upstream_failed" | "shutdown";
 }
@@ -67,9 +69,21 @@ export interface RequestContext {
 const CLIENT_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function createRequestContext(req: IncomingMessage, res: ServerResponse): RequestContext {
-  const url = req.url ?? "/";
+  const ctx = newRequestContext(req.method ?? "GET", req.url ?? "/", req.headers);
+  // 'close' before the response finished = the client went away: stop the upstream at once.
+  res.on("close", () => {
+    if (!res.writableFinished) ctx.abort("client_closed");
+  });
+  return ctx;
+}
+
+/**
+ * A context not tied to one HTTP response: the proxy's own request entry binds it to a
+ * ServerResponse (above); a WebSocket connection makes one per `response.create` it carries.
+ */
+export function newRequestContext(method: string, url: string, headers: IncomingHttpHeaders): RequestContext {
   const q = url.indexOf("?");
-  const incoming = req.headers["x-request-id"];
+  const incoming = headers["x-request-id"];
   // Created on first use (the first read of `signal`, or an abort): requests that never reach
   // upstream work, or that finish without reading it, make none.
   let controller: AbortController | undefined;
@@ -78,7 +92,7 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
     id: typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll("-", "")}`,
     startedAt: performance.now(),
     startedAtMs: Date.now(),
-    method: req.method ?? "GET",
+    method,
     path: q === -1 ? url : url.slice(0, q),
     get query() {
       return (query ??= new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
@@ -100,9 +114,5 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
     identity: undefined,
     error: undefined,
   };
-  // 'close' before the response finished = the client went away: stop the upstream at once.
-  res.on("close", () => {
-    if (!res.writableFinished) ctx.abort("client_closed");
-  });
   return ctx;
 }

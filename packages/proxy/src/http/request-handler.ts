@@ -70,14 +70,7 @@ export function createRequestHandler(s: HttpServices, table: RouteTable, inFligh
     let waiting = 2;
     const finished = () => {
       if (--waiting > 0) return;
-      const endedAt = performance.now();
-      const status = res.headersSent ? res.statusCode : 499;
-      // Queued before the request leaves the in-flight set, so a drain's flush includes it.
-      if (ctx.attachment) finishAttachment(s, ctx, status, endedAt);
-      inFlight.delete(ctx);
-      s.metrics?.requestFinished(ctx.route ?? "unmatched", ctx.method, status);
-      ctx.trace?.end(status, ctx.route, ctx.error);
-      logRequest(s, ctx, status, endedAt);
+      finishRequest(s, ctx, res.headersSent ? res.statusCode : 499, inFlight);
     };
     res.once("close", finished);
     dispatch(s, table, ctx, req, res)
@@ -134,6 +127,20 @@ async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext,
     ctx.error = { status: mapped.status, type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
     ctx.log.error = { type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
   }
+}
+
+/**
+ * What ends every request, HTTP or a WebSocket turn: its model call's spend row and logging
+ * payload (queued before it leaves the in-flight set, so a drain's flush includes it), metrics,
+ * its span and one log line.
+ */
+export function finishRequest(s: HttpServices, ctx: RequestContext, status: number, inFlight: InFlight): void {
+  const endedAt = performance.now();
+  if (ctx.attachment) finishAttachment(s, ctx, status, endedAt);
+  inFlight.delete(ctx);
+  s.metrics?.requestFinished(ctx.route ?? "unmatched", ctx.method, status);
+  ctx.trace?.end(status, ctx.route, ctx.error);
+  logRequest(s, ctx, status, endedAt);
 }
 
 /** The model call's payload and spend row; a failure here is logged and never reaches the client. */

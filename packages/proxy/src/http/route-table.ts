@@ -1,4 +1,6 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
+import type { WebSocket } from "ws";
 import type { RequestContext } from "./request-context.js";
 
 export type Method = "GET" | "POST" | "DELETE";
@@ -13,6 +15,15 @@ export interface RouteCall {
 
 export type RouteHandler = (call: RouteCall) => Promise<void> | void;
 
+/** What a route that takes WebSocket connections keeps per connection. */
+export interface WebSocketSession {
+  /** The proxy drains: close when the work in flight is done. */
+  drain(): void;
+}
+
+/** Serves one upgraded connection (auth has passed): `url` and `headers` are the upgrade request's. */
+export type WebSocketHandler = (ws: WebSocket, socket: Duplex, url: string, headers: IncomingHttpHeaders) => WebSocketSession;
+
 export interface Route {
   method: Method;
   /** `/responses/:id/cancel`; matched with and without the `/v1` (and `/openai/v1`, `/openai`) prefix. */
@@ -24,6 +35,8 @@ export interface Route {
   models?: boolean;
   /** Served only at `pattern` itself, not under `/v1` or `/openai/v1` (the admin routes). */
   unprefixed?: boolean;
+  /** Also takes WebSocket connections (a GET with `Upgrade: websocket`; websocket/websocket-server.ts). */
+  websocket?: WebSocketHandler;
 }
 
 export type RouteMatch =

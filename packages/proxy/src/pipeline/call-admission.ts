@@ -1,6 +1,6 @@
-import type { ServerResponse } from "node:http";
 import { DheeraError, RateLimitError } from "@dheera/core";
 import type { RequestContext } from "../http/request-context.js";
+import type { ResponseHead } from "../http/response-head.js";
 import type { Admission, LimitKind } from "../limits/limit-store.js";
 import type { CallRecord } from "./call-record.js";
 import type { ProxyServices } from "./services.js";
@@ -11,10 +11,17 @@ import type { ProxyServices } from "./services.js";
  * it is done (call-record.ts settles it with the tokens and cost); its answer carries OpenAI's
  * `x-ratelimit-*` headers either way. The master key and an open proxy pass at once.
  */
-export function admitCall(s: ProxyServices, ctx: RequestContext, res: ServerResponse, call: CallRecord, model: unknown): void | Promise<void> {
+export function admitCall(s: ProxyServices, ctx: RequestContext, res: ResponseHead, call: CallRecord, model: unknown): void | Promise<void> {
   const identity = ctx.identity;
   if (identity?.kind !== "virtual") return;
-  const allowed = identity.allowedModels;
+  checkModelAccess(s, ctx, model);
+  if (identity.subjects.length === 0 || s.limits === undefined) return;
+  return s.limits.admit(identity.subjects).then((admission) => settleAdmission(s, res, call, admission));
+}
+
+/** A virtual key may call only its models: else 403, before anything else is counted. */
+export function checkModelAccess(s: Pick<ProxyServices, "metrics">, ctx: RequestContext, model: unknown): void {
+  const allowed = ctx.identity?.kind === "virtual" ? ctx.identity.allowedModels : null;
   if (allowed !== null && typeof model === "string" && !allowed.has(model)) {
     s.metrics?.rejected("model_access", "key");
     const list = allowed.size === 0 ? "none" : [...allowed].sort().join(", ");
@@ -25,11 +32,9 @@ export function admitCall(s: ProxyServices, ctx: RequestContext, res: ServerResp
       code: "model_access_denied",
     });
   }
-  if (identity.subjects.length === 0 || s.limits === undefined) return;
-  return s.limits.admit(identity.subjects).then((admission) => settleAdmission(s, res, call, admission));
 }
 
-function settleAdmission(s: ProxyServices, res: ServerResponse, call: CallRecord, admission: Admission): void {
+function settleAdmission(s: ProxyServices, res: ResponseHead, call: CallRecord, admission: Admission): void {
   if (!res.headersSent) for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
   if (admission.ok) {
     call.lease = admission.lease;

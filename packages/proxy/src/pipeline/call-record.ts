@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders } from "node:http";
 import { PRICED_CALL_TYPES, costOf, type AttemptRecord, type CallType, type LoggedError, type RouterTarget, type TokenUsage } from "@dheera/core";
 import { apiKeyHash } from "../auth/api-key-hash.js";
 import type { Lease } from "../limits/limit-store.js";
@@ -43,11 +43,11 @@ export interface CallRecord {
  * record becomes its logging payload and spend row (queued, never awaited), and its usage and
  * cost go into the log line.
  */
-export function beginCall(s: ProxyServices, ctx: RequestContext, req: IncomingMessage, type: CallType): CallRecord {
+export function beginCall(s: ProxyServices, ctx: RequestContext, headers: IncomingHttpHeaders, type: CallType): CallRecord {
   const identity = ctx.identity?.kind === "virtual" ? ctx.identity : undefined;
   const call: CallRecord = {
     type,
-    apiKeyHash: apiKeyHash(req.headers),
+    apiKeyHash: apiKeyHash(headers),
     keyId: identity ? identity.key.key_id : null,
     keyAlias: identity ? identity.key.key_alias : null,
     teamId: identity ? identity.key.team_id : null,

@@ -3,7 +3,8 @@ import { operationName } from "./operation-name.js";
 import type { CallRecord } from "./call-record.js";
 import { admitCall } from "./call-admission.js";
 import { deploymentLabel } from "./deployment-label.js";
-import type { RouteCall } from "../http/route-table.js";
+import type { RequestContext } from "../http/request-context.js";
+import type { ResponseHead } from "../http/response-head.js";
 import type { ProxyServices } from "./services.js";
 import type { AttemptTrace } from "../observability/tracing.js";
 import { explainUpstreamAuthFailure } from "./upstream-auth-error.js";
@@ -28,7 +29,12 @@ export interface ModelCallSpec<T> {
  * deployment's id) and `x-dheera-fallback-model` when a fallback answered. A virtual key's call
  * is admitted first (its models, rate limits and budget: call-admission.ts).
  */
-export async function runModelCall<T>(s: ProxyServices, { ctx, res }: RouteCall, call: CallRecord, spec: ModelCallSpec<T>): Promise<RouteResult<T>> {
+export async function runModelCall<T>(
+  s: ProxyServices,
+  { ctx, res }: { ctx: RequestContext; res: ResponseHead },
+  call: CallRecord,
+  spec: ModelCallSpec<T>,
+): Promise<RouteResult<T>> {
   await admitCall(s, ctx, res, call, spec.model);
   const allowed = ctx.identity?.kind === "virtual" ? ctx.identity.allowedModels : null;
   const trace = ctx.trace;

@@ -2,6 +2,7 @@ import { InvalidRequestError, parseWireRequest, type CallType } from "@dheera/co
 import type { z } from "zod";
 import { beginCall, type CallRecord } from "./call-record.js";
 import { readJsonBody } from "../http/http-io.js";
+import type { RequestContext } from "../http/request-context.js";
 import type { RouteCall } from "../http/route-table.js";
 import type { ProxyServices } from "./services.js";
 
@@ -17,10 +18,25 @@ export async function readCallRequest<S extends z.ZodType>(
   type: CallType,
   schema: S,
 ): Promise<{ call: CallRecord; request: z.output<S>; dropParams: boolean }> {
-  const call = beginCall(s, ctx, req, type);
+  const call = beginCall(s, ctx, req.headers, type);
   const body = await readJsonBody(req, res, s.bodyLimitBytes, s.maxJsonDepth);
   // An Azure-shaped route names the model in its path, as Azure names the deployment there.
   if (params.deployment !== undefined && typeof body === "object" && body !== null && !Array.isArray(body)) (body as { model?: unknown }).model = params.deployment;
+  return { call, ...acceptCallBody(s, ctx, call, body, schema) };
+}
+
+/**
+ * A call's body, however it arrived (an HTTP body, a WebSocket frame): note model_name and
+ * stream flag for the log line even when validation fails next, log the body under
+ * --detailed_debug, validate the fields we act on, and take out `drop_params`.
+ */
+export function acceptCallBody<S extends z.ZodType>(
+  s: ProxyServices,
+  ctx: RequestContext,
+  call: CallRecord,
+  body: unknown,
+  schema: S,
+): { request: z.output<S>; dropParams: boolean } {
   const model = (body as { model?: unknown } | null)?.model;
   if (typeof model === "string") ctx.log.model_name = call.modelName = model;
   call.stream = (body as { stream?: unknown } | null)?.stream === true;
@@ -32,5 +48,5 @@ export async function readCallRequest<S extends z.ZodType>(
     dropParams = request.drop_params;
     delete request.drop_params;
   }
-  return { call, request, dropParams };
+  return { request, dropParams };
 }

@@ -1,10 +1,10 @@
-import type { ServerResponse } from "node:http";
 import { DheeraError, type Attempt, type StreamAccounting, type ToSseOptions, type WireStreamResult } from "@dheera/core";
 import { settleLimits, type CallRecord } from "./call-record.js";
 import { recordStreamEnd } from "./stream-outcome.js";
 import type { RequestContext } from "../http/request-context.js";
+import type { SseTarget } from "../http/response-head.js";
 import type { ProxyServices } from "./services.js";
-import { pipeSse } from "./streaming/pipe-sse.js";
+import { pipeSse, type PipeOptions } from "./streaming/pipe-sse.js";
 import type { SseRelay } from "./streaming/sse-relay.js";
 import { SSE_HEADERS, upstreamHeaders } from "../http/upstream-headers.js";
 
@@ -16,7 +16,7 @@ import { SSE_HEADERS, upstreamHeaders } from "../http/upstream-headers.js";
  */
 export async function relayStream(
   s: Pick<ProxyServices, "redactText">,
-  res: ServerResponse,
+  res: SseTarget,
   ctx: RequestContext,
   call: CallRecord,
   attempt: Attempt,
@@ -24,7 +24,7 @@ export async function relayStream(
   relay: SseRelay,
   /** Who reads the stream on the side: the provider's own accounting, or the host's tap. */
   accounting: StreamAccounting,
-  options: ToSseOptions & { encodeId?: (upstreamId: string) => string } = {},
+  options: ToSseOptions & { encodeId?: (upstreamId: string) => string; errorEvent?: PipeOptions["errorEvent"] } = {},
 ): Promise<void> {
   const onAbort = () => result.stream.abort(ctx.signal.reason);
   ctx.signal.addEventListener("abort", onAbort, { once: true });
@@ -33,7 +33,12 @@ export async function relayStream(
     attempt.commit();
   };
   try {
-    const piped = await pipeSse(res, result.stream, relay, ctx, { head, redact: s.redactText, ...(options.onMessage ? { onMessage: options.onMessage } : {}) });
+    const piped = await pipeSse(res, result.stream, relay, ctx, {
+      head,
+      redact: s.redactText,
+      errorEvent: options.errorEvent,
+      ...(options.onMessage ? { onMessage: options.onMessage } : {}),
+    });
     recordStreamEnd(call, accounting, result, piped, options.encodeId);
     settleLimits(call);
     // One rule for the log line: a stream the upstream failed (in-band, or by breaking off) says so, with its cause.

@@ -6,6 +6,7 @@ import type { LimitStore } from "../limits/limit-store.js";
 import type { Logger } from "../logging/logger.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import type { Tracing } from "../observability/tracing.js";
+import type { InFlight } from "../http/request-handler.js";
 
 /** What route handlers share; built once at start-up. */
 export interface ProxyServices {
@@ -33,6 +34,10 @@ export interface ProxyServices {
   readonly dropParams: boolean;
   /** Unix seconds of start-up, the `created` of /v1/models entries. */
   readonly startedAt: number;
+  /** Requests (and WebSocket turns) in flight, which a drain waits for. */
+  readonly inFlight: InFlight;
+  /** general_settings.websocket_max_connection_minutes, in ms. */
+  readonly websocketMaxConnectionMs: number;
   /** True once SIGTERM started the drain (readiness answers 503). */
   isDraining(): boolean;
 }

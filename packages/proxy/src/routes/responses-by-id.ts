@@ -19,7 +19,7 @@ async function onStoredResponse<T extends WireMeta>(
   type: CallType,
   operation: (ops: ResponsesOperations, upstreamId: string, options: { signal?: AbortSignal; timeoutMs?: number }) => Promise<T>,
 ): Promise<{ result: T; call: CallRecord; encode: (upstreamId: string) => string; send: (body: unknown) => void }> {
-  const call = beginCall(s, route.ctx, route.req, type);
+  const call = beginCall(s, route.ctx, route.req.headers, type);
   const id = route.params.id!;
   const decoded = s.router.decodeResponseId(id);
   if (!decoded || !decoded.target.deployment.responses) {
@@ -48,7 +48,7 @@ export function responsesRetrieve(s: ProxyServices): RouteHandler {
   return async (route) => {
     const query = queryParams(route.ctx.query);
     if (query.stream !== undefined && query.stream !== "false") {
-      beginCall(s, route.ctx, route.req, "responses.retrieve");
+      beginCall(s, route.ctx, route.req.headers, "responses.retrieve");
       throw new InvalidRequestError("Replaying a response as a stream (stream=true) is not supported by this proxy.", { param: "stream", code: "unsupported_parameter" });
     }
     const { result, call, encode, send } = await onStoredResponse(s, route, "responses.retrieve", (ops, id, options) => ops.retrieve(id, query, options));

@@ -11,13 +11,19 @@ import {
   rewriteResponseIds,
   pinToState,
   wantsEncryptedReasoning,
+  type ResponsesCreateRequest,
+  type RouterTarget,
 } from "@dheera/core";
+import type { CallRecord } from "../pipeline/call-record.js";
+import type { RequestContext } from "../http/request-context.js";
+import type { SseTarget } from "../http/response-head.js";
 import { costHeader, settleLimits } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
 import type { ProxyServices } from "../pipeline/services.js";
 import { ResponsesRelay } from "../pipeline/streaming/responses-relay.js";
+import type { PipeOptions } from "../pipeline/streaming/pipe-sse.js";
 import { StreamTap } from "../pipeline/streaming/stream-tap.js";
 import { readCallRequest } from "../pipeline/read-call-request.js";
 import { relayStream } from "../pipeline/relay-stream.js";
@@ -35,35 +41,9 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     const { call, request } = await readCallRequest(s, route, "responses", responsesCreateRequestSchema);
     ctx.log.stream = request.stream === true;
 
-    // A follow-up, or a replay of encrypted reasoning, goes where its state lives; the upstream
-    // sees its own ids and content.
-    const { pinned, foreignPrevious } = pinToState(s.router, request);
-    // Not ours, and not shaped like an upstream's: nothing anyone stores; never sent on.
-    if (foreignPrevious !== undefined && !UPSTREAM_ID.test(foreignPrevious)) throw previousNotFound(foreignPrevious);
-    const previous = typeof request.previous_response_id === "string" ? request.previous_response_id : undefined;
-    const markContent = wantsEncryptedReasoning(request.include) && typeof request.model === "string" && s.router.group(request.model).length > 1;
-
+    const state = responsesState(s, request);
     if (request.stream === true) {
-      await runModelCall(s, route, call, {
-        operation: "responses",
-        model: request.model,
-        stream: true,
-        pinned,
-        attempt: async (attempt) => {
-          const encode = (id: string) => s.router.encodeResponseId(attempt.target, id);
-          const result = await attempt.target.deployment.responses!.stream(request, attempt.options);
-          // The relay reads each event's type on the bytes and tells the tap, which reads only what
-          // it accounts; a lifecycle event's members are read once, for both.
-          const tap = new StreamTap("responses");
-          const relay = new ResponsesRelay(encode, {
-            previousUpstreamId: previous,
-            observer: tap,
-            encryptedMark: markContent ? encryptedContentMark(attempt.target.id) : undefined,
-            redact: s.redactText,
-          });
-          await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode });
-        },
-      });
+      await streamResponse(s, route, call, request, state);
       return;
     }
 
@@ -71,7 +51,7 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
       operation: "responses",
       model: request.model,
       stream: false,
-      pinned,
+      pinned: state.pinned,
       attempt: async (attempt) => {
         const ops = attempt.target.deployment.responses!;
         // Relay the upstream's text where the provider offers it: only the ids change.
@@ -84,7 +64,7 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     const { result, usage } = value;
     const encode = (id: string) => s.router.encodeResponseId(target, id);
     const upstream = result.body;
-    const mark = markContent ? encryptedContentMark(target.id) : undefined;
+    const mark = state.markContent ? encryptedContentMark(target.id) : undefined;
     let body: string | object;
     if ("raw" in result) {
       const rewritten = rewriteRawResponseIds(result.raw, upstream, encode);
@@ -110,4 +90,63 @@ const UPSTREAM_ID = /^resp_[A-Za-z0-9_-]{1,256}$/;
 function previousNotFound(id: string): DheeraError {
   const shown = id.length > 64 ? `${id.slice(0, 64)}…` : id;
   return new InvalidRequestError(`Previous response with id '${shown}' not found.`, { param: "previous_response_id", code: "previous_response_not_found" });
+}
+
+/** Where a create's state lives, and how its encrypted reasoning is marked. */
+export interface ResponsesState {
+  pinned: RouterTarget | undefined;
+  /** The previous_response_id sent upstream (the snapshots echo it). */
+  previous: string | undefined;
+  /** Mark encrypted content with the deployment, so its replay finds its way back (groups of more than one). */
+  markContent: boolean;
+}
+
+/**
+ * A follow-up, or a replay of encrypted reasoning, goes where its state lives; the upstream sees
+ * its own ids and content. A previous_response_id neither ours nor shaped like an upstream's is
+ * nothing anyone stores: refused, never sent on.
+ */
+export function responsesState(s: ProxyServices, request: ResponsesCreateRequest): ResponsesState {
+  const { pinned, foreignPrevious } = pinToState(s.router, request);
+  if (foreignPrevious !== undefined && !UPSTREAM_ID.test(foreignPrevious)) throw previousNotFound(foreignPrevious);
+  return {
+    pinned,
+    previous: typeof request.previous_response_id === "string" ? request.previous_response_id : undefined,
+    markContent: wantsEncryptedReasoning(request.include) && typeof request.model === "string" && s.router.group(request.model).length > 1,
+  };
+}
+
+/**
+ * A streamed create, relayed event by event to `res`: an HTTP response (SSE), or a WebSocket
+ * turn that sends each event as a frame (`relayOptions.errorEvent` spells its error frame).
+ */
+export async function streamResponse(
+  s: ProxyServices,
+  route: { ctx: RequestContext; res: SseTarget },
+  call: CallRecord,
+  request: ResponsesCreateRequest,
+  state: ResponsesState,
+  relayOptions: { errorEvent?: PipeOptions["errorEvent"] } = {},
+): Promise<void> {
+  const { ctx, res } = route;
+  await runModelCall(s, route, call, {
+    operation: "responses",
+    model: request.model,
+    stream: true,
+    pinned: state.pinned,
+    attempt: async (attempt) => {
+      const encode = (id: string) => s.router.encodeResponseId(attempt.target, id);
+      const result = await attempt.target.deployment.responses!.stream(request, attempt.options);
+      // The relay reads each event's type on the bytes and tells the tap, which reads only what
+      // it accounts; a lifecycle event's members are read once, for both.
+      const tap = new StreamTap("responses");
+      const relay = new ResponsesRelay(encode, {
+        previousUpstreamId: state.previous,
+        observer: tap,
+        encryptedMark: state.markContent ? encryptedContentMark(attempt.target.id) : undefined,
+        redact: s.redactText,
+      });
+      await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode, ...relayOptions });
+    },
+  });
 }

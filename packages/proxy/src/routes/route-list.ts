@@ -5,6 +5,7 @@ import { deploymentHealth, liveliness, readiness } from "./health.js";
 import { modelRoutes } from "./models.js";
 import { responsesCreate } from "./responses-create.js";
 import { responsesCompact } from "./responses-compact.js";
+import { responsesUpgradeRequired, responsesWebSocket } from "./responses-websocket.js";
 import { responsesInputTokens } from "./responses-input-tokens.js";
 import { responsesCancel, responsesDelete, responsesInputItems, responsesRetrieve } from "./responses-by-id.js";
 import { keyRoutes } from "./key-routes.js";
@@ -17,6 +18,7 @@ export function proxyRoutes(s: ProxyServices, version: string, options: { public
   const models = modelRoutes(s);
   return [
     { method: "POST", pattern: "/responses", handler: responsesCreate(s), models: true },
+    { method: "GET", pattern: "/responses", handler: responsesUpgradeRequired, models: true, websocket: responsesWebSocket(s) },
     // Literal segments: static routes match before `/responses/:id`, so these are never taken for ids.
     { method: "POST", pattern: "/responses/input_tokens", handler: responsesInputTokens(s), models: true },
     { method: "POST", pattern: "/responses/compact", handler: responsesCompact(s), models: true },

@@ -19,6 +19,7 @@ import { answerClientError, answerExpectationFailed } from "../http/client-error
 import { DEFAULT_MAX_JSON_DEPTH } from "../http/http-io.js";
 import { createInFlight, createRequestHandler } from "../http/request-handler.js";
 import { createRouteTable } from "../http/route-table.js";
+import { serveWebSockets } from "../websocket/websocket-server.js";
 import type { ProxyServices } from "../pipeline/services.js";
 import { ProxyMetrics } from "../observability/proxy-metrics.js";
 import { GROUP_METRICS_ENV, workerScrape } from "../observability/cluster-metrics.js";
@@ -153,10 +154,13 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     maxJsonDepth: general.max_request_json_depth ?? DEFAULT_MAX_JSON_DEPTH,
     dropParams: settings.drop_params ?? false,
     startedAt: Math.floor(Date.now() / 1000),
+    inFlight,
+    websocketMaxConnectionMs: (general.websocket_max_connection_minutes ?? 60) * 60_000,
     isDraining: () => draining,
   };
 
-  const handler = createRequestHandler(services, createRouteTable(proxyRoutes(services, VERSION, { publicMetrics: settings.require_auth_for_metrics_endpoint === false })), inFlight);
+  const routeTable = createRouteTable(proxyRoutes(services, VERSION, { publicMetrics: settings.require_auth_for_metrics_endpoint === false }));
+  const handler = createRequestHandler(services, routeTable, inFlight);
   const server = createServer(
     {
       // Timeouts are checked this often (Node's default, 30 s, would let a slow client hold a
@@ -171,6 +175,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     handler,
   );
   server.maxConnections = general.max_connections ?? 16_384;
+  const webSockets = serveWebSockets(server, services, routeTable);
   server.on("clientError", answerClientError);
   server.on("checkExpectation", answerExpectationFailed);
   const defaultGraceMs = (general.graceful_shutdown_timeout_seconds ?? 10) * 1000;
@@ -212,6 +217,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     shutdown(graceMs = defaultGraceMs) {
       closing ??= (async () => {
         draining = true;
+        webSockets.drain();
         const closed = new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
         server.closeIdleConnections();
         let timer: NodeJS.Timeout | undefined;
@@ -222,7 +228,8 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
           await Promise.race([inFlight.idle(), new Promise((r) => setTimeout(r, 1000).unref())]);
         }
         clearTimeout(timer);
-        // Everything left is an idle keep-alive connection.
+        // Everything left is an idle keep-alive connection (or a WebSocket that did not close).
+        webSockets.closeAll();
         server.closeAllConnections();
         await closed;
         keys?.admin.cache.stop();

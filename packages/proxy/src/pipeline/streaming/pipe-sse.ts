@@ -1,4 +1,3 @@
-import type { ServerResponse } from "node:http";
 import {
   UpstreamConnectionError,
   toOpenAIError,
@@ -10,6 +9,7 @@ import {
   type WireStream,
 } from "@dheera/core";
 import type { RequestContext } from "../../http/request-context.js";
+import type { SseTarget } from "../../http/response-head.js";
 import type { SseRelay } from "./sse-relay.js";
 
 export type StreamOutcome = "completed" | "upstream_failed" | "client_closed" | "shutdown";
@@ -27,6 +27,8 @@ export interface PipeOptions extends ToSseOptions {
   head: () => void;
   /** Removes known secrets from a message the proxy writes into the stream. */
   redact?: (text: string) => string;
+  /** How the closing error event is spelt, when not the relay's SSE event (a WebSocket's error frame carries the status). */
+  errorEvent?: ((status: number, error: OpenAIErrorBody["error"]) => string) | undefined;
 }
 
 /**
@@ -41,7 +43,7 @@ export interface PipeOptions extends ToSseOptions {
  * its terminal event, the client gets an error event in the format's own shape, then the end.
  */
 export async function pipeSse(
-  res: ServerResponse,
+  res: SseTarget,
   stream: WireStream<unknown>,
   relay: SseRelay,
   ctx: RequestContext,
@@ -82,7 +84,7 @@ export async function pipeSse(
   const closeWith = async (status: number, body: OpenAIErrorBody["error"]) => {
     const message = redact(body.message);
     error = { status, type: body.type, code: body.code, message };
-    await send(relay.errorEvent({ ...body, message }));
+    await send(options.errorEvent ? options.errorEvent(status, { ...body, message }) : relay.errorEvent({ ...body, message }));
   };
   const { onMessage } = options;
   try {
@@ -131,15 +133,15 @@ const SILENT = "The upstream sent nothing within the deployment's timeout after 
 
 const HEADERS_WAIT_MS = 50;
 
-function flushHeaders(res: ServerResponse): void {
+function flushHeaders(res: SseTarget): void {
   if (!res.writableEnded && !res.destroyed) res.flushHeaders();
 }
 
-function endResponse(res: ServerResponse): void {
+function endResponse(res: SseTarget): void {
   if (!res.writableEnded && !res.destroyed) res.end();
 }
 
-function uncork(res: ServerResponse): void {
+function uncork(res: SseTarget): void {
   if (res.writableCorked > 0) res.uncork();
 }
 
@@ -149,7 +151,7 @@ function uncork(res: ServerResponse): void {
  * uncorked once this turn of the event loop is over. Without it a stream paid a syscall per
  * chunk, and one more for its end.
  */
-function writeCorked(res: ServerResponse, data: Uint8Array | string): boolean {
+function writeCorked(res: SseTarget, data: Uint8Array | string): boolean {
   if (res.writableCorked === 0) {
     res.cork();
     // After the microtasks too (not nextTick): the stream's end, a few promise hops after its
@@ -160,7 +162,7 @@ function writeCorked(res: ServerResponse, data: Uint8Array | string): boolean {
 }
 
 /** `writeCorked`, waiting for 'drain' (or the end of the connection) when the socket is full. */
-async function write(res: ServerResponse, data: Uint8Array | string): Promise<void> {
+async function write(res: SseTarget, data: Uint8Array | string): Promise<void> {
   if (data.length === 0 || res.destroyed || res.writableEnded) return;
   if (writeCorked(res, data)) return;
   await new Promise<void>((resolve) => whenWritable(res, resolve));
@@ -171,7 +173,7 @@ async function write(res: ServerResponse, data: Uint8Array | string): Promise<vo
  * while the stream waits for it must not leave the stream waiting forever (its upstream is
  * aborted through `ctx.signal`, and the writes that follow are dropped).
  */
-function whenWritable(res: ServerResponse, then: () => void): void {
+function whenWritable(res: SseTarget, then: () => void): void {
   const done = () => {
     res.off("drain", done);
     res.off("close", done);

@@ -1,0 +1,232 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingHttpHeaders } from "node:http";
+import { performance } from "node:perf_hooks";
+import type { Duplex } from "node:stream";
+import {
+  DheeraError,
+  InvalidRequestError,
+  isAbortError,
+  loggedErrorOf,
+  responsesCreateRequestSchema,
+  toOpenAIError,
+} from "@dheera/core";
+import type { RawData, WebSocket } from "ws";
+import { beginCall } from "../pipeline/call-record.js";
+import { checkModelAccess } from "../pipeline/call-admission.js";
+import { acceptCallBody } from "../pipeline/read-call-request.js";
+import type { ProxyServices } from "../pipeline/services.js";
+import { newRequestContext, type RequestContext } from "../http/request-context.js";
+import { finishRequest } from "../http/request-handler.js";
+import { jsonDepthExceeds } from "../http/json-depth.js";
+import { responsesState, streamResponse } from "../routes/responses-create.js";
+import { errorFrame, errorFrameEvent } from "./error-frame.js";
+import { SocketAnswer } from "./socket-answer.js";
+import { TurnMemory } from "./turn-memory.js";
+import { warmUpEvents } from "./warm-up.js";
+
+/** Close codes: 1000 normal (the connection's time is up), 1001 going away (the proxy drains). */
+const NORMAL = 1000;
+const GOING_AWAY = 1001;
+
+/**
+ * One client connection in WebSocket mode on `/v1/responses`. Each `response.create` frame is
+ * one turn: a streamed create through the same pipeline as `POST /v1/responses` (key, limits,
+ * router, retries and fallbacks before the first event, ids rewritten, usage, spend row and log
+ * line per turn), its events sent as JSON frames. One turn at a time per connection, as OpenAI
+ * allows; errors are `{"type":"error","status",...}` frames and leave the connection open.
+ */
+export class ResponsesSocket {
+  readonly id = `ws_${randomUUID().replaceAll("-", "")}`;
+  readonly openedAt = performance.now();
+  turns = 0;
+  #active: RequestContext | undefined;
+  #draining = false;
+  readonly #memory: TurnMemory;
+  /** The upgrade's headers, for each turn's key and spend identity (never its request id: each turn has its own). */
+  readonly #headers: IncomingHttpHeaders;
+
+  constructor(
+    private readonly s: ProxyServices,
+    private readonly ws: WebSocket,
+    private readonly socket: Duplex,
+    private readonly url: string,
+    headers: IncomingHttpHeaders,
+  ) {
+    const { "x-request-id": _ignored, ...rest } = headers;
+    this.#headers = rest;
+    this.#memory = new TurnMemory(s.bodyLimitBytes);
+    ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
+    ws.on("close", () => this.#active?.abort("client_closed"));
+  }
+
+  get busy(): boolean {
+    return this.#active !== undefined;
+  }
+
+  /** The proxy drains: close now when idle, else once the turn in flight is done. */
+  drain(): void {
+    this.#draining = true;
+    if (!this.busy) this.ws.close(GOING_AWAY, "The proxy is shutting down.");
+  }
+
+  #send(text: string): void {
+    this.ws.send(text);
+  }
+
+  #refuse(status: number, err: DheeraError): void {
+    this.#send(errorFrame(status, toOpenAIError(err).body.error));
+  }
+
+  #onMessage(data: RawData, _isBinary: boolean): void {
+    const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    const frame = parseFrame(bytes, this.s.maxJsonDepth);
+    if (frame instanceof DheeraError) return this.#refuse(400, frame);
+    const { type, ...body } = frame;
+    // Codex acknowledges each response it has read; there is nothing to do with it here.
+    if (type === "response.processed") return;
+    if (type !== "response.create") {
+      const shown = typeof type === "string" ? `'${type.slice(0, 64)}'` : "missing";
+      return this.#refuse(
+        400,
+        new InvalidRequestError(`Invalid event type ${shown}: this connection takes 'response.create' events.`, { param: "type", code: "invalid_event_type" }),
+      );
+    }
+    if (this.busy) {
+      return this.#refuse(
+        400,
+        new InvalidRequestError("A response is already in progress on this connection; send the next response.create after its terminal event.", {
+          code: "response_in_progress",
+        }),
+      );
+    }
+    if (this.#draining || this.s.isDraining()) {
+      this.#refuse(503, new DheeraError("The proxy is shutting down; open a new connection.", { status: 503, code: "proxy_shutting_down" }));
+      this.ws.close(GOING_AWAY, "The proxy is shutting down.");
+      return;
+    }
+    if (performance.now() - this.openedAt >= this.s.websocketMaxConnectionMs) {
+      const minutes = Math.round((this.s.websocketMaxConnectionMs / 60_000) * 100) / 100;
+      this.#refuse(
+        400,
+        new InvalidRequestError(`Responses websocket connection limit reached (${minutes} minutes). Create a new websocket connection to continue.`, {
+          code: "websocket_connection_limit_reached",
+        }),
+      );
+      this.ws.close(NORMAL, "Connection limit reached.");
+      return;
+    }
+    void this.#turn(body, bytes.length);
+  }
+
+  async #turn(body: Record<string, unknown>, frameBytes: number): Promise<void> {
+    const s = this.s;
+    const ctx = newRequestContext("GET", this.url, this.#headers);
+    ctx.route = "/responses";
+    ctx.log.websocket = this.id;
+    ctx.log.stream = true;
+    if (s.tracing) ctx.trace = s.tracing.begin(this.#headers, ctx.method, ctx.path);
+    this.#active = ctx;
+    this.turns++;
+    s.inFlight.add(ctx);
+    let terminal: { id: string; output: unknown[]; bytes: number } | undefined;
+    const unstored = body.store === false;
+    const answer = new SocketAnswer(this.ws, this.socket, (data) => {
+      if (unstored && terminal === undefined) terminal = readTerminal(data);
+    });
+    let status = 200;
+    try {
+      const identity = s.auth.identify(this.#headers, "model");
+      ctx.identity = identity instanceof Promise ? await identity : identity;
+      // Transport fields of the HTTP create: every turn streams, and runs in the foreground.
+      if (body.background === true) {
+        throw new InvalidRequestError("'background' is not supported in WebSocket mode; use POST /v1/responses for background responses.", {
+          param: "background",
+          code: "unsupported_parameter",
+        });
+      }
+      delete body.background;
+      const context = this.#memory.expand(body, frameBytes);
+      if (body.generate === false) {
+        const id = this.#warmUp(body, ctx);
+        this.#memory.remember(id, context, [], 0);
+        return;
+      }
+      delete body.generate;
+      body.stream = true;
+      const call = beginCall(s, ctx, this.#headers, "responses");
+      const { request } = acceptCallBody(s, ctx, call, body, responsesCreateRequestSchema);
+      await streamResponse(s, { ctx, res: answer }, call, request, responsesState(s, request), { errorEvent: errorFrameEvent });
+      status = answer.statusCode;
+      if (terminal) this.#memory.remember(terminal.id, context, terminal.output, terminal.bytes);
+    } catch (err) {
+      status = this.#failed(ctx, answer, err);
+    } finally {
+      answer.dispose();
+      this.#active = undefined;
+      finishRequest(s, ctx, status, s.inFlight);
+      if (this.#draining || s.isDraining()) this.drain();
+    }
+  }
+
+  /** `generate: false`: nothing is generated and nothing is billed; the context is kept for the next turn. */
+  #warmUp(body: Record<string, unknown>, ctx: RequestContext): string {
+    const { id, events } = warmUpEvents(this.s.router, body);
+    ctx.log.model_name = body.model as string;
+    checkModelAccess(this.s, ctx, body.model);
+    for (const event of events) this.#send(event);
+    return id;
+  }
+
+  /** A turn that failed: its error frame (unless its stream already ended with one), and its status for the log. */
+  #failed(ctx: RequestContext, answer: SocketAnswer, err: unknown): number {
+    if (DheeraError.isInstance(err) && err.upstreamRequestId) ctx.log.upstream_request_id ??= err.upstreamRequestId;
+    if (ctx.abortCause === "client_closed" && isAbortError(err)) {
+      ctx.error = loggedErrorOf(err);
+      return 499;
+    }
+    const shown =
+      ctx.abortCause === "shutdown" && isAbortError(err)
+        ? new DheeraError("The proxy is shutting down; the response was cut.", { status: 503, code: "proxy_shutting_down" })
+        : err;
+    if (!DheeraError.isInstance(shown)) this.s.logger.error({ request_id: ctx.id, err: this.s.redact(String(shown)) }, "unexpected error in a WebSocket turn");
+    const mapped = toOpenAIError(shown);
+    const error = { ...mapped.body.error, message: this.s.redactText(mapped.body.error.message) };
+    if (!answer.headersSent) this.#send(errorFrame(mapped.status, error, { ...answer.headers, ...stringHeaders(mapped.headers) }));
+    ctx.error = { status: mapped.status, type: error.type, code: error.code, message: error.message };
+    ctx.log.error = { type: error.type, code: error.code, message: error.message };
+    return answer.headersSent ? answer.statusCode : mapped.status;
+  }
+}
+
+/** A frame's JSON object, or the 400 that says what is wrong with it. */
+function parseFrame(bytes: Buffer, maxDepth: number): Record<string, unknown> | DheeraError {
+  if (jsonDepthExceeds(bytes, maxDepth)) {
+    return new InvalidRequestError(`The event nests arrays and objects more than ${maxDepth} levels deep.`, { code: "json_too_deep" });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return new InvalidRequestError("We could not parse the JSON of your event: each frame must be one JSON object.", { code: "invalid_json" });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return new InvalidRequestError("Each event must be a JSON object with a 'type'.", { code: "invalid_json" });
+  }
+  return value as Record<string, unknown>;
+}
+
+/** The response of a terminal event that continues a conversation (completed or incomplete), read only for unstored turns. */
+function readTerminal(data: string): { id: string; output: unknown[]; bytes: number } | undefined {
+  if (!data.includes('"response.completed"') && !data.includes('"response.incomplete"')) return undefined;
+  const event = JSON.parse(data) as { type?: unknown; response?: { id?: unknown; output?: unknown } };
+  if (event.type !== "response.completed" && event.type !== "response.incomplete") return undefined;
+  const id = event.response?.id;
+  const output = event.response?.output;
+  return typeof id === "string" ? { id, output: Array.isArray(output) ? output : [], bytes: data.length } : undefined;
+}
+
+function stringHeaders(headers: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = String(value);
+  return out;
+}
