@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { InvalidRequestError, toOpenAIError } from "@dheera/core";
+import { decodeBody } from "./body-encoding.js";
 import { jsonDepthExceeds } from "./json-depth.js";
 
 /** JSON out, with the content type the openai client needs to parse it. */
@@ -73,7 +74,8 @@ export async function readJsonBody(req: IncomingMessage, res: ServerResponse, li
     req.on("error", onError);
     req.on("close", onClose);
   });
-  const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  const received = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  const bytes = await decodeBody(received, header(req.headers["content-encoding"]), limit, () => new PayloadTooLargeError(limit));
   if (jsonDepthExceeds(bytes, maxDepth)) {
     throw new InvalidRequestError(`The request body nests arrays and objects more than ${maxDepth} levels deep.`, { code: "json_too_deep" });
   }
@@ -128,6 +130,10 @@ function discard(req: IncomingMessage, limit: number): Promise<void> {
     req.once("close", done);
     req.resume();
   });
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(",") : value;
 }
 
 function closesAfterAnswer(req: IncomingMessage): boolean {
