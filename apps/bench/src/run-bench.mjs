@@ -39,6 +39,7 @@ import {
 } from "./lib/setup.mjs";
 import { round, summarize } from "./lib/stats.mjs";
 import { measureTtfb } from "./lib/ttfb.mjs";
+import { measureWsTtfb } from "./lib/ttfb-ws.mjs";
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(`--${name}`);
@@ -305,6 +306,21 @@ for (const t of order) {
   const f = foreignCpu(() => [process.pid, fake.pid, passthrough.pid, dheera?.pid].filter(Boolean));
   const r = await measureTtfb({ origin: t.origin, path: t.path, headers: t.headers, body, requests: settings.ttfbRequests, warmup: 50 });
   results.ttfb.push({ id: caseId(t, true), kind: t.kind, api: t.api, label: t.label, ...r, foreignCpuPct: f.stop()?.foreignPct });
+}
+
+// 3b. The same over WebSocket mode: one connection, sequential turns (issue 16: within 1 ms of SSE).
+if (dheera) {
+  const t = T.responses.c;
+  log(`first byte c-responses-ws: ${settings.ttfbRequests} sequential turns on one WebSocket`);
+  const f = foreignCpu(() => [process.pid, fake.pid, passthrough.pid, dheera?.pid].filter(Boolean));
+  try {
+    const { stream: _stream, ...create } = t.body(true);
+    const r = await measureWsTtfb({ url: `${t.origin.replace(/^http/, "ws")}${t.path}`, headers: t.headers, event: { type: "response.create", ...create }, requests: settings.ttfbRequests, warmup: 50 });
+    results.ttfb.push({ id: "c-responses-ws", kind: "c", api: "responses", label: "(c) dheera_ai /v1/responses over WebSocket", ...r, foreignCpuPct: f.stop()?.foreignPct });
+  } catch (err) {
+    f.stop();
+    results.problems.push(`WebSocket first byte: ${err.message.split("\n")[0]}`);
+  }
 }
 
 // 4. The SDK's responses() against a raw undici request, in this process, nothing else loaded.

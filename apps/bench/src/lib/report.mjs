@@ -55,6 +55,9 @@ export function evaluateTargets(results) {
   for (const k of ["c", "d"]) {
     add(`ttfb-${k}`, `(${k}) stream: added time to first byte (median)`, ttfb.get(`${k}-responses-sse`)?.addedFirstByteMs?.p50, 1, "<=", "ms", `${k}-responses-sse`);
   }
+  const ws = ttfb.get("c-responses-ws");
+  const sse = ttfb.get("c-responses-sse");
+  add("ttfb-ws", "(c) WebSocket mode: first byte minus SSE's (median)", ws && sse ? round(ws.firstByteMs.p50 - sse.firstByteMs.p50) : undefined, 1, "<=", "ms", "c-responses-sse");
   for (const s of results.openStreams.filter((s) => s.kind !== "b")) {
     add(`rss-streams-${s.kind}`, `(${s.kind}) RSS with ${s.streams} open streams`, s.peakRssMB, 120, "<=", "MB");
   }
