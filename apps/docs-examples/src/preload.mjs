@@ -7,13 +7,16 @@
 //   emulator (keeping the resource in `x-forwarded-host`, which the emulator records),
 //   `https://api.openai.com` to its OpenAI emulator, `http://localhost:8000` (vLLM) and
 //   `http://localhost:11434` (Ollama) to its chat-only server emulator, and
-//   `http://localhost:4000`, the proxy address of the docs, to the proxy the runner started;
+//   `http://localhost:4000`, the proxy address of the docs, to the proxy the runner started
+//   (and a WebSocket to `ws://localhost:4000`, through net.connect);
 // - any other request that is not to loopback fails, so a snippet never reaches the network.
 //
 // This is a small `fetch` wrapper rather than msw: with msw 2.15.0 (@mswjs/interceptors 0.41.9)
 // cancelling an intercepted response body never settles (mswjs/interceptors#799), and
 // fetchTransport cancels the body when a chat stream ends at `data: [DONE]`, so every chat
 // stream would hang.
+import { syncBuiltinESMExports } from "node:module";
+import net from "node:net";
 import { fetchTransport, setDefaultTransport } from "@dheera/core";
 
 const emulatorUrl = process.env.DOCS_EXAMPLES_EMULATOR_URL;
@@ -79,6 +82,22 @@ async function docsFetch(input, init) {
 
 globalThis.fetch = docsFetch;
 setDefaultTransport(fetchTransport());
+
+// WebSocket clients (`ws`, which the openai client's ResponsesWS uses) connect with net.connect,
+// not fetch: a connection to loopback port 4000 goes to the page's proxy the same way.
+const proxyPort = proxyUrl ? new URL(proxyUrl).port : undefined;
+const realConnect = net.connect;
+/** @type {typeof net.connect} */
+const docsConnect = function (/** @type {any[]} */ ...args) {
+  const [options] = args;
+  if (proxyPort && typeof options === "object" && options !== null && String(options.port) === "4000" && LOOPBACK.has(String(options.host ?? "localhost"))) {
+    args[0] = { ...options, host: "127.0.0.1", port: Number(proxyPort) };
+  }
+  return realConnect.apply(net, /** @type {any} */ (args));
+};
+net.connect = docsConnect;
+net.createConnection = docsConnect;
+syncBuiltinESMExports();
 
 // A runner that died without cleaning up (SIGKILL) must not leave proxies running.
 const runnerPid = Number(process.env.DOCS_EXAMPLES_RUNNER_PID);

@@ -26,7 +26,7 @@ function post(path: string, body: Buffer, encoding: string): Promise<Response> {
   return fetch(`${proxy.url}${path}`, {
     method: "POST",
     headers: { authorization: `Bearer ${MASTER_KEY}`, "content-type": "application/json", "content-encoding": encoding },
-    body,
+    body: new Uint8Array(body),
   });
 }
 

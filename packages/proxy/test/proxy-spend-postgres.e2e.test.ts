@@ -51,9 +51,9 @@ describe.skipIf(SKIP_POSTGRES)("PostgreSQL shared by two proxies", () => {
       expect(body.total.requests).toBe(7);
       expect(body.total.cost).toBeCloseTo(7 * REFERENCE_COST, 12);
     }
-    expect(await db.query("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }]);
+    expect(await db.query("SELECT version FROM schema_migrations ORDER BY version")).toEqual([{ version: 1 }, { version: 2 }, { version: 3 }, { version: 4 }, { version: 5 }, { version: 6 }]);
     const applied = [a, b].map((p) => (p.logs().find((l) => l.msg === "spend store ready") as { spend: { applied: number[] } } | undefined)?.spend.applied);
-    expect(applied.flat().sort()).toEqual([1, 2, 3, 4, 5]);
+    expect(applied.flat().sort()).toEqual([1, 2, 3, 4, 5, 6]);
   });
 });
 

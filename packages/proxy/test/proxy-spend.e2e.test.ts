@@ -190,7 +190,7 @@ describe.each<Backend>(["sqlite", "postgres"])("spend store: %s", (backend) => {
     const file = configFor(s);
     const ready = (p: { logs(): Record<string, unknown>[] }) => waitFor(() => p.logs().find((l) => l.msg === "spend store ready"), 3000, "spend store ready");
     const first = await spawnProxy(file);
-    expect(await ready(first)).toMatchObject({ spend: { backend, schema_version: 5, applied: [1, 2, 3, 4, 5] } });
+    expect(await ready(first)).toMatchObject({ spend: { backend, schema_version: 6, applied: [1, 2, 3, 4, 5, 6] } });
     await (await postJson(`${first.url}/v1/responses`, { model: "gpt-4o", input: "hi" }, auth)).text();
     expect(await rowsOf(s, 1)).toMatchObject([{ attempts: 1 }]);
     const migrations = await s.migrations();
@@ -200,12 +200,13 @@ describe.each<Backend>(["sqlite", "postgres"])("spend store: %s", (backend) => {
       [3, "spend_logs_attempts"],
       [4, "virtual_keys_and_teams"],
       [5, "spend_logs_price_source"],
+      [6, "priced_responses"],
     ]);
     first.child.kill("SIGTERM");
     expect((await first.exited).code).toBe(0);
 
     const second = await spawnProxy(file);
-    expect(await ready(second)).toMatchObject({ spend: { schema_version: 5, applied: [] } });
+    expect(await ready(second)).toMatchObject({ spend: { schema_version: 6, applied: [] } });
     expect(await s.migrations()).toEqual(migrations);
     await (await postJson(`${second.url}/v1/responses`, { model: "gpt-4o", input: "again" }, auth)).text();
     expect(await rowsOf(s, 2)).toHaveLength(2);

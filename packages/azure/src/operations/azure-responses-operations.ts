@@ -17,8 +17,11 @@ function withHint(ops: ResponsesOperations, hint: (error: unknown) => never): Re
     createRaw: (...a) => ops.createRaw!(...a).catch(hint),
     stream: (...a) => ops.stream(...a).catch(hint),
     retrieve: (...a) => ops.retrieve(...a).catch(hint),
+    retrieveStream: (...a) => ops.retrieveStream!(...a).catch(hint),
     delete: (...a) => ops.delete(...a).catch(hint),
     cancel: (...a) => ops.cancel(...a).catch(hint),
     listInputItems: (...a) => ops.listInputItems(...a).catch(hint),
+    ...(ops.inputTokens ? { inputTokens: (...a: Parameters<NonNullable<ResponsesOperations["inputTokens"]>>) => ops.inputTokens!(...a).catch(hint) } : {}),
+    ...(ops.compact ? { compact: (...a: Parameters<NonNullable<ResponsesOperations["compact"]>>) => ops.compact!(...a).catch(hint) } : {}),
   };
 }

@@ -93,6 +93,7 @@ export function responsesViaChat(chat: ChatOperations, warn?: (message: string) 
     },
 
     retrieve: stateless("retrieve one"),
+    retrieveStream: stateless("replay one"),
     delete: stateless("delete one"),
     cancel: stateless("cancel one"),
     listInputItems: stateless("list a response's input items"),

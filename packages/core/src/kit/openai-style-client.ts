@@ -22,8 +22,11 @@ export interface OpenAIStyleClient {
    * transforms would: the parsed value is returned as it is, not copied by zod.
    */
   jsonChecked<T>(method: HttpMethod, url: string, body: unknown, check: (value: unknown) => value is T, options?: CallOptions): Promise<WireMeta & { body: T }>;
-  /** Sends a streaming request; resolves once the upstream answered 2xx with its headers. */
-  stream(url: string, body: unknown, options?: CallOptions): Promise<WireMeta & { response: UpstreamResponse; abort: (reason?: unknown) => void }>;
+  /**
+   * Sends a streaming request (a POST with `body`, or a GET without one: a stored response's
+   * replay); resolves once the upstream answered 2xx with its headers.
+   */
+  stream(url: string, body: unknown, options?: CallOptions, method?: "POST" | "GET"): Promise<WireMeta & { response: UpstreamResponse; abort: (reason?: unknown) => void }>;
 }
 
 export interface OpenAIStyleClientOptions {
@@ -166,8 +169,8 @@ export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): Open
       if (value === undefined) throw badBody(response, text === "" || isJson(text) ? "does not have the expected shape" : "is not JSON");
       return { ...meta(response), body: value, raw: text };
     },
-    async stream(url, body, call) {
-      const { response, abort } = await send("POST", url, body, call, true);
+    async stream(url, body, call, method = "POST") {
+      const { response, abort } = await send(method, url, method === "GET" ? undefined : body, call, true);
       if (!(response.headers["content-type"] ?? "").includes("text/event-stream")) {
         await response.dump();
         throw badBody(response, "is not an event stream");

@@ -37,6 +37,11 @@ export function openAIStyleResponsesOperations(client: OpenAIStyleClient, { urls
 
     retrieve: (id, query, options) => client.jsonChecked("GET", urls.responseById(id, query), undefined, isResponseObject, options),
 
+    async retrieveStream(id, query, options) {
+      const { response, abort, ...meta } = await client.stream(urls.responseById(id, { ...query, stream: "true" }), undefined, options, "GET");
+      return { ...meta, stream: WireStream.fromSse<ResponseStreamEvent>(response.body, abort) };
+    },
+
     delete: (id, options) => client.json("DELETE", urls.responseById(id), undefined, deletedResponseSchema, options),
 
     cancel: (id, options) => client.jsonChecked("POST", urls.cancel(id), undefined, isResponseObject, options),

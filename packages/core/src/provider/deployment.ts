@@ -80,6 +80,11 @@ export interface ResponsesOperations {
   createRaw?(request: ResponsesCreateRequest, options?: CallOptions): Promise<RawWireResult<ResponseSummary>>;
   stream(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireStreamResult<ResponseStreamEvent>>;
   retrieve(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<ResponseObject>>;
+  /**
+   * Optional: a stored (background) response's events replayed as a stream
+   * (`GET /responses/{id}?stream=true`, `starting_after` in `query`); hosts answer 400 without it.
+   */
+  retrieveStream?(id: string, query?: QueryParams, options?: CallOptions): Promise<WireStreamResult<ResponseStreamEvent>>;
   delete(id: string, options?: CallOptions): Promise<WireResult<DeletedResponse>>;
   cancel(id: string, options?: CallOptions): Promise<WireResult<ResponseObject>>;
   listInputItems(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<InputItemList>>;

@@ -32,6 +32,7 @@ export function autoResponses(native: ResponsesOperations, viaChat: ResponsesOpe
     })),
     stream: fallBack((ops) => ops.stream),
     retrieve: stateful((ops) => ops.retrieve),
+    retrieveStream: stateful((ops) => ops.retrieveStream!),
     delete: stateful((ops) => ops.delete),
     cancel: stateful((ops) => ops.cancel),
     listInputItems: stateful((ops) => ops.listInputItems),

@@ -36,6 +36,11 @@ export interface CallRecord {
   firstTokenAt: number | null;
   /** A failure the HTTP status does not show: reported inside a 200 answer or a stream. */
   failure: LoggedError | null;
+  /**
+   * Whether the call is priced, when its type does not say (background-pricing.ts): true for the
+   * first sight of a finished background response, false for a stream of one already billed.
+   */
+  bills?: boolean;
 }
 
 /**
@@ -98,7 +103,7 @@ export function settleLimits(call: CallRecord): void {
  * stored responses (retrieve, delete, ...) generate no tokens and cost 0.
  */
 export function callCost(call: CallRecord): number | null {
-  return PRICED_CALL_TYPES.has(call.type) ? costOf(call.usage, call.target?.deployment.price) : 0;
+  return (call.bills ?? PRICED_CALL_TYPES.has(call.type)) ? costOf(call.usage, call.target?.deployment.price) : 0;
 }
 
 /** `x-dheera-response-cost` for a JSON answer; no header when the cost is unknown. */

@@ -24,7 +24,12 @@ export async function relayStream(
   relay: SseRelay,
   /** Who reads the stream on the side: the provider's own accounting, or the host's tap. */
   accounting: StreamAccounting,
-  options: ToSseOptions & { encodeId?: (upstreamId: string) => string; errorEvent?: PipeOptions["errorEvent"] } = {},
+  options: ToSseOptions & {
+    encodeId?: (upstreamId: string) => string;
+    errorEvent?: PipeOptions["errorEvent"];
+    /** Decides, once the stream's usage is known and before it is counted, what the call bills (background responses). */
+    beforeSettle?: (call: CallRecord) => Promise<void>;
+  } = {},
 ): Promise<void> {
   const onAbort = () => result.stream.abort(ctx.signal.reason);
   ctx.signal.addEventListener("abort", onAbort, { once: true });
@@ -40,6 +45,7 @@ export async function relayStream(
       ...(options.onMessage ? { onMessage: options.onMessage } : {}),
     });
     recordStreamEnd(call, accounting, result, piped, options.encodeId);
+    if (options.beforeSettle) await options.beforeSettle(call);
     settleLimits(call);
     // One rule for the log line: a stream the upstream failed (in-band, or by breaking off) says so, with its cause.
     if (call.failure) call.failure = { ...call.failure, message: s.redactText(call.failure.message) };

@@ -7,6 +7,7 @@ import type { Logger } from "../logging/logger.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import type { Tracing } from "../observability/tracing.js";
 import type { InFlight } from "../http/request-handler.js";
+import type { BackgroundPricing } from "./background-pricing.js";
 
 /** What route handlers share; built once at start-up. */
 export interface ProxyServices {
@@ -34,6 +35,8 @@ export interface ProxyServices {
   readonly dropParams: boolean;
   /** Unix seconds of start-up, the `created` of /v1/models entries. */
   readonly startedAt: number;
+  /** Bills each background response once, on the first sight of its completion. */
+  readonly backgroundPricing: BackgroundPricing;
   /** Requests (and WebSocket turns) in flight, which a drain waits for. */
   readonly inFlight: InFlight;
   /** general_settings.websocket_max_connection_minutes, in ms. */

@@ -15,6 +15,7 @@ import {
   type RouterTarget,
 } from "@dheera/core";
 import type { CallRecord } from "../pipeline/call-record.js";
+import { billBackgroundAnswer } from "../pipeline/background-pricing.js";
 import type { RequestContext } from "../http/request-context.js";
 import type { SseTarget } from "../http/response-head.js";
 import { costHeader, settleLimits } from "../pipeline/call-record.js";
@@ -76,6 +77,8 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
       call.responseId = response.id;
     }
     call.usage = usage;
+    // A background create answers queued; should it come back finished, it is billed once.
+    if (request.background === true && usage) await billBackgroundAnswer(s.backgroundPricing, call);
     // A Response can come back "failed" inside a 2xx answer: passed on as it is, logged as a failure.
     if (upstream.status === "failed") call.failure = inBandFailure({ code: upstream.error?.code ?? null, message: upstream.error?.message ?? "The response failed." });
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(rewriteResponseIds(upstream, encode)) }, "response body");
@@ -146,7 +149,11 @@ export async function streamResponse(
         encryptedMark: state.markContent ? encryptedContentMark(attempt.target.id) : undefined,
         redact: s.redactText,
       });
-      await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode, ...relayOptions });
+      await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, {
+        encodeId: encode,
+        ...relayOptions,
+        ...(request.background === true ? { beforeSettle: (c: CallRecord) => billBackgroundAnswer(s.backgroundPricing, c) } : {}),
+      });
     },
   });
 }

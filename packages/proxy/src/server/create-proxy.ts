@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ProviderRegistry, Router, defaultTransport, type Transport } from "@dheera/core";
 import { createCallReporting } from "../pipeline/call-reporting.js";
+import { createBackgroundPricing } from "../pipeline/background-pricing.js";
 import { openVirtualKeys } from "../keys/open-virtual-keys.js";
 import { openLimitStore } from "../limits/open-limit-store.js";
 import { shareCooldowns, type SharedCooldowns } from "../replicas/shared-cooldowns.js";
@@ -155,6 +156,7 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
     dropParams: settings.drop_params ?? false,
     startedAt: Math.floor(Date.now() / 1000),
     inFlight,
+    backgroundPricing: createBackgroundPricing(reporting.store.sql),
     websocketMaxConnectionMs: (general.websocket_max_connection_minutes ?? 60) * 60_000,
     isDraining: () => draining,
   };

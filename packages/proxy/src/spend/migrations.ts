@@ -50,6 +50,8 @@ const VIRTUAL_KEYS_SQL = [
   "CREATE INDEX spend_logs_team_id_created_at ON spend_logs (team_id, created_at)",
 ];
 
+const PRICED_RESPONSES_SQL = "CREATE TABLE priced_responses (response_id TEXT PRIMARY KEY, priced_at TEXT NOT NULL)";
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
@@ -138,6 +140,14 @@ export const MIGRATIONS: readonly Migration[] = [
     // cost is, and for rows written before it was recorded.
     sqlite: ["ALTER TABLE spend_logs ADD COLUMN price_source TEXT"],
     postgres: ["ALTER TABLE spend_logs ADD COLUMN price_source TEXT"],
+  },
+  {
+    version: 6,
+    name: "priced_responses",
+    // Background responses whose completion has been priced: the first request that sees one
+    // completed claims its id here (one row, whichever replica), so it is billed once.
+    sqlite: [PRICED_RESPONSES_SQL],
+    postgres: [PRICED_RESPONSES_SQL],
   },
 ];
 
