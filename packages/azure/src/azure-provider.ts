@@ -1,5 +1,5 @@
 import { ConfigurationError, defineProvider, type Deployment } from "@dheera/core";
-import { resolveProviderPrice } from "@dheera/core/kit";
+import { openAIStyleConversationsOperations, resolveProviderPrice } from "@dheera/core/kit";
 import { AZURE_ENV_KEYS, azureSettingKeys, azureSettingsSchema, resolveAzureSettings } from "./config/azure-settings.js";
 import { createAzureUrls, normalizeAzureBase } from "./config/azure-url.js";
 import { parseAzureModel } from "./azure-model-reference.js";
@@ -46,6 +46,8 @@ export const azureProvider = defineProvider({
       native: { responses: !viaChat, chat: !bridged },
       responses,
       chat: chat ?? chatViaResponses(responses, context.warn),
+      // Conversations live on the resource (v1 surface); a chat-only deployment has none.
+      ...(urls.conversations && !viaChat ? { conversations: openAIStyleConversationsOperations(client, urls.conversations) } : {}),
       ...resolveProviderPrice({ displayName: "Azure", catalogProvider: "azure", deployment, apiBase, modelInfo: context.modelInfo, warn: context.warn }),
     };
   },

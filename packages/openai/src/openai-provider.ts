@@ -1,5 +1,5 @@
 import { defineProvider, type Deployment } from "@dheera/core";
-import { createOpenAIStyleClient, openAIStyleChatOperations, openAIStyleResponsesOperations, resolveProviderPrice } from "@dheera/core/kit";
+import { conversationsUrls, createOpenAIStyleClient, openAIStyleChatOperations, openAIStyleConversationsOperations, openAIStyleResponsesOperations, resolveProviderPrice } from "@dheera/core/kit";
 import { responsesViaChat } from "@dheera/azure/bridge";
 import { OPENAI_ENV_KEYS, openaiSettingKeys, openaiSettingsSchema, resolveOpenAISettings, type ResolvedOpenAISettings } from "./config/openai-settings.js";
 import { createOpenAIUrls } from "./config/openai-urls.js";
@@ -51,6 +51,8 @@ export const openaiProvider = defineProvider({
       native: { responses: mode !== true, chat: true },
       responses,
       chat,
+      // A chat-only server (responses_via_chat: true) stores nothing.
+      ...(mode !== true ? { conversations: openAIStyleConversationsOperations(client, conversationsUrls(`${resolved.apiBase}/conversations`)) } : {}),
       ...resolveProviderPrice({
         displayName: resolved.official ? "OpenAI" : "OpenAI-compatible",
         catalogProvider: "openai",

@@ -1,4 +1,5 @@
 import { ConfigurationError, InvalidRequestError } from "@dheera/core";
+import { conversationsUrls, type ConversationsUrls } from "@dheera/core/kit";
 import { classifyApiVersion } from "./azure-api-version.js";
 
 /**
@@ -50,6 +51,8 @@ export interface AzureUrls {
   /** `POST /responses/compact`. */
   readonly compact: string;
   readonly chat: string;
+  /** The Conversations API: Azure serves it on the v1 surface only. */
+  readonly conversations: ConversationsUrls | undefined;
 }
 
 // Only these keys are forwarded: an allow-list keeps a client from smuggling `api-version` or
@@ -135,6 +138,7 @@ export function createAzureUrls(input: AzureUrlsInput): AzureUrls {
     inputTokens: `${responsesPath}/input_tokens${responsesQuery}`,
     compact: `${responsesPath}/compact${responsesQuery}`,
     chat: chatPath + queryString(withApiVersion(normalized.query, chatVersion)),
+    conversations: apiRoute === "v1" ? conversationsUrls(`${base}/openai/v1/conversations`, responsesParams) : undefined,
   });
 }
 

@@ -1,3 +1,14 @@
+import { ConversationsStore } from "./conversations-store.js";
+import {
+  createConversation,
+  createConversationItems,
+  deleteConversation,
+  deleteConversationItem,
+  listConversationItems,
+  retrieveConversation,
+  retrieveConversationItem,
+  updateConversation,
+} from "./conversations-routes.js";
 import type { HttpHandler } from "msw";
 import { createChatCompletion } from "./chat-routes.js";
 import { checkApiVersion } from "./emulator-api-version.js";
@@ -54,6 +65,7 @@ export function createAzureEmulator(options: AzureEmulatorOptions = {}): AzureEm
     streamDelayMs: options.streamDelayMs ?? 0,
     backgroundDelayMs: options.backgroundDelayMs ?? BACKGROUND_DELAY_MS,
     store: new ResponsesStore(),
+    conversations: new ConversationsStore(),
     encryptionMark: alphanumeric(12),
     spendTokens(n) {
       tokens += n;
@@ -106,6 +118,22 @@ export function createAzureEmulator(options: AzureEmulatorOptions = {}): AzureEm
         return createChatCompletion(ctx);
       case "models.list":
         return listModels(ctx);
+      case "conversations.create":
+        return createConversation(ctx);
+      case "conversations.retrieve":
+        return retrieveConversation(ctx);
+      case "conversations.update":
+        return updateConversation(ctx);
+      case "conversations.delete":
+        return deleteConversation(ctx);
+      case "conversations.items.list":
+        return listConversationItems(ctx);
+      case "conversations.items.create":
+        return createConversationItems(ctx);
+      case "conversations.item.retrieve":
+        return retrieveConversationItem(ctx);
+      case "conversations.item.delete":
+        return deleteConversationItem(ctx);
     }
   }
 

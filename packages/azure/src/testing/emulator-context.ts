@@ -1,3 +1,4 @@
+import type { ConversationsStore } from "./conversations-store.js";
 import { resolveDeployments, type ResolvedDeployment } from "./emulator-deployments.js";
 import { deploymentNotFound } from "./emulator-errors.js";
 import type { MatchedRoute } from "./emulator-routes.js";
@@ -15,6 +16,8 @@ export interface EmulatorRuntime {
   streamDelayMs: number;
   backgroundDelayMs: number;
   store: ResponsesStore;
+  /** Stored conversations (v1 surface). */
+  conversations: ConversationsStore;
   /**
    * This emulated resource's own mark in the encrypted reasoning it issues: like Azure, it can
    * decrypt only its own, so content from another resource is refused (`invalid_encrypted_content`).

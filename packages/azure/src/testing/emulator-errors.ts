@@ -91,6 +91,10 @@ export function invalidJsonBody(): EmulatorHttpError {
   );
 }
 
+export function conversationNotFound(id: string): EmulatorHttpError {
+  return new EmulatorHttpError(404, openAIErrorBody({ message: `Conversation with id '${id}' not found.`, param: "conversation_id" }));
+}
+
 export function responseNotFound(id: string): EmulatorHttpError {
   return new EmulatorHttpError(404, openAIErrorBody({ message: `Response with id '${id}' not found.` }));
 }

@@ -16,6 +16,7 @@ export function alphanumeric(length: number): string {
 }
 
 export const newResponseId = (): string => `resp_${hex(48)}`;
+export const newConversationId = (): string => `conv_${hex(48)}`;
 export const newMessageId = (): string => `msg_${hex(48)}`;
 export const newFunctionCallItemId = (): string => `fc_${hex(48)}`;
 export const newFunctionCallOutputItemId = (): string => `fco_${hex(48)}`;

@@ -12,7 +12,15 @@ export type RouteName =
   | "responses.cancel"
   | "responses.input_items"
   | "chat.create"
-  | "models.list";
+  | "models.list"
+  | "conversations.create"
+  | "conversations.retrieve"
+  | "conversations.update"
+  | "conversations.delete"
+  | "conversations.items.list"
+  | "conversations.items.create"
+  | "conversations.item.retrieve"
+  | "conversations.item.delete";
 
 export interface MatchedRoute {
   name: RouteName;
@@ -20,6 +28,8 @@ export interface MatchedRoute {
   /** Deployment from the path (`/openai/deployments/{dep}/…`). */
   deployment?: string;
   responseId?: string;
+  conversationId?: string;
+  itemId?: string;
 }
 
 export function matchRoute(method: string, pathname: string): MatchedRoute | undefined {
@@ -52,6 +62,7 @@ function matchSurface(method: string, s: string[], surface: EmulatorSurface): Ma
     }
     return undefined;
   }
+  if (surface === "v1" && a === "conversations") return matchConversations(method, s, surface);
   if (surface === "v1") {
     if (s.length === 2 && a === "chat" && b === "completions" && method === "POST") return { name: "chat.create", surface };
     if (s.length === 1 && a === "models" && method === "GET") return { name: "models.list", surface };
@@ -60,6 +71,29 @@ function matchSurface(method: string, s: string[], surface: EmulatorSurface): Ma
   if (a === "deployments" && b !== undefined && method === "POST") {
     if (s.length === 4 && c === "chat" && d === "completions") return { name: "chat.create", surface, deployment: b };
     if (s.length === 3 && c === "responses") return { name: "responses.create", surface, deployment: b };
+  }
+  return undefined;
+}
+
+/** `/conversations`, `/conversations/{id}`, `/conversations/{id}/items`, `/conversations/{id}/items/{item_id}`. */
+function matchConversations(method: string, s: string[], surface: EmulatorSurface): MatchedRoute | undefined {
+  const [, conversationId, items, itemId] = s;
+  if (s.length === 1) return method === "POST" ? { name: "conversations.create", surface } : undefined;
+  if (s.length === 2) {
+    if (method === "GET") return { name: "conversations.retrieve", surface, conversationId };
+    if (method === "POST") return { name: "conversations.update", surface, conversationId };
+    if (method === "DELETE") return { name: "conversations.delete", surface, conversationId };
+    return undefined;
+  }
+  if (items !== "items") return undefined;
+  if (s.length === 3) {
+    if (method === "GET") return { name: "conversations.items.list", surface, conversationId };
+    if (method === "POST") return { name: "conversations.items.create", surface, conversationId };
+    return undefined;
+  }
+  if (s.length === 4) {
+    if (method === "GET") return { name: "conversations.item.retrieve", surface, conversationId, itemId };
+    if (method === "DELETE") return { name: "conversations.item.delete", surface, conversationId, itemId };
   }
   return undefined;
 }

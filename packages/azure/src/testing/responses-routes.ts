@@ -1,10 +1,11 @@
 import { decideTurn, type ConversationView } from "./emulated-turn.js";
 import { findDeployment, type RouteContext } from "./emulator-context.js";
-import { EmulatorHttpError, invalidRequest, invalidType, invalidValue, openAIErrorBody, operationNotSupported, responseNotFound, serverError } from "./emulator-errors.js";
+import { EmulatorHttpError, conversationNotFound, invalidRequest, invalidType, invalidValue, openAIErrorBody, operationNotSupported, responseNotFound, serverError } from "./emulator-errors.js";
 import { jsonResponse, sleep, sseResponse } from "./emulator-http.js";
 import { newResponseId } from "./emulator-ids.js";
 import { buildOutputItems, buildResponseObject, inProgressSnapshot, itemText } from "./response-object.js";
-import { parseJsonObjectBody, requiredString, type JsonObject } from "./request-checks.js";
+import { isJsonObject, parseJsonObjectBody, requiredString, type JsonObject } from "./request-checks.js";
+import type { StoredConversation } from "./conversations-store.js";
 import { checkResponsesParams } from "./responses-request-checks.js";
 import { normalizeResponsesInput } from "./responses-input.js";
 import { isRunning, pageInputItems, type StoredResponse } from "./responses-store.js";
@@ -42,6 +43,8 @@ export async function createResponse(ctx: RouteContext): Promise<Response> {
       );
     }
   }
+  // `conversation`: an id or `{ id }`; its items come first, and this turn's are added to it.
+  const conversation = conversationOf(ctx, body, params.previousResponseId);
   const input = normalizeResponsesInput(body.input, {
     priorCallIds: previous?.chainCallIds ?? new Set(),
     pendingCallIds: previous?.pendingCallIds ?? [],
@@ -49,7 +52,8 @@ export async function createResponse(ctx: RouteContext): Promise<Response> {
     findItem: (id) => runtime.store.findItem(id),
   });
   const instructions = typeof body.instructions === "string" ? body.instructions : "";
-  const readTexts = [...(previous?.chainTexts ?? []), instructions, ...input.texts].filter((t) => t !== "");
+  const conversationTexts = conversation ? conversation.items.filter((i) => i.type !== "reasoning").map(itemText) : [];
+  const readTexts = [...(previous?.chainTexts ?? []), ...conversationTexts, instructions, ...input.texts].filter((t) => t !== "");
 
   const view: ConversationView = {
     api: "responses",
@@ -99,6 +103,10 @@ export async function createResponse(ctx: RouteContext): Promise<Response> {
   };
   const output = buildOutputItems(turn, seed);
   const final = buildResponseObject(seed, turn, output);
+  if (conversation) {
+    final.conversation = { id: conversation.id };
+    if (turn.status !== "failed") conversation.items.push(...input.items, ...output);
+  }
   runtime.spendTokens(turn.usage.inputTokens + turn.usage.outputTokens);
 
   await sleep(turn.delayMs, ctx.signal);
@@ -173,7 +181,7 @@ export function listInputItems(ctx: RouteContext): Response {
   return jsonResponse(200, page);
 }
 
-function parseLimit(raw: string | null): number {
+export function parseLimit(raw: string | null): number {
   if (raw === null) return 20;
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw)) throw invalidRequest(`Invalid type for 'limit': expected an integer, but got a string instead.`, "limit", "invalid_type");
@@ -184,4 +192,18 @@ function parseLimit(raw: string | null): number {
 
 function callIdsOf(items: JsonObject[]): string[] {
   return items.filter((i) => i.type === "function_call" && typeof i.call_id === "string").map((i) => i.call_id as string);
+}
+
+function conversationOf(ctx: RouteContext, body: JsonObject, previousResponseId: string | undefined): StoredConversation | undefined {
+  const value = body.conversation;
+  if (value === undefined || value === null) return undefined;
+  const id = typeof value === "string" ? value : isJsonObject(value) && typeof value.id === "string" ? value.id : undefined;
+  if (id === undefined) throw invalidType("conversation", "a string or an object with an 'id'", value);
+  if (previousResponseId !== undefined) {
+    throw invalidRequest("Mutually exclusive parameters: Ensure you are only providing one of: 'previous_response_id' or 'conversation'.", null, "mutually_exclusive_parameters");
+  }
+  if (ctx.route.surface !== "v1") throw invalidRequest("Conversations are only available on the v1 API (/openai/v1/responses).", "conversation");
+  const found = ctx.runtime.conversations.get(id);
+  if (!found) throw conversationNotFound(id);
+  return found;
 }

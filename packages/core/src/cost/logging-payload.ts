@@ -17,6 +17,7 @@ export const callTypeSchema = z.enum([
   "responses.input_items",
   "responses.input_tokens",
   "responses.compact",
+  "conversations",
 ]);
 export type CallType = z.infer<typeof callTypeSchema>;
 

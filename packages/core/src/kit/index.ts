@@ -7,6 +7,7 @@
 export { createOpenAIStyleClient, type OpenAIStyleClient, type OpenAIStyleClientOptions } from "./openai-style-client.js";
 export { mapOpenAIStyleError, type OpenAIStyleErrorOptions, type ParsedUpstreamError, type UpstreamErrorInput } from "./openai-style-error.js";
 export { openAIStyleChatOperations, openAIStyleResponsesOperations, type ResponsesUrls } from "./openai-style-operations.js";
+export { conversationsUrls, openAIStyleConversationsOperations, type ConversationsUrls } from "./openai-style-conversations.js";
 export { isResponseObject, readResponseSummary } from "./response-shape.js";
 export { REDACTED, normalizeSecrets, redactDeep, redactSecrets } from "./redact-secrets.js";
 export { catalogPrice, type CatalogPrice } from "./catalog-price.js";

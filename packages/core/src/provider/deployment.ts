@@ -2,6 +2,7 @@ import type { WireStream } from "../sse/wire-stream.js";
 import type { ResponsesCreateRequest } from "../wire/responses-request.js";
 import type { CompactedResponse, ResponseObject, DeletedResponse, InputItemList, InputTokenCount } from "../wire/response-object.js";
 import type { ResponseStreamEvent } from "../wire/responses-stream-events.js";
+import type { ConversationItem, ConversationItemList, ConversationObject, ConversationRequest, DeletedConversation } from "../wire/conversation.js";
 import type { ChatCompletionRequest } from "../wire/chat-request.js";
 import type { ChatCompletion, ChatCompletionChunk } from "../wire/chat-completion.js";
 import type { PriceEntry } from "../cost/price-entry.js";
@@ -94,6 +95,22 @@ export interface ResponsesOperations {
   compact?(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<CompactedResponse>>;
 }
 
+/**
+ * The Conversations API, in its wire format: conversations stored by the upstream, whose items
+ * a Responses create with `conversation` reads and extends. Ids are the upstream's.
+ */
+export interface ConversationsOperations {
+  create(body: ConversationRequest, options?: CallOptions): Promise<WireResult<ConversationObject>>;
+  retrieve(id: string, options?: CallOptions): Promise<WireResult<ConversationObject>>;
+  update(id: string, body: ConversationRequest, options?: CallOptions): Promise<WireResult<ConversationObject>>;
+  delete(id: string, options?: CallOptions): Promise<WireResult<DeletedConversation>>;
+  listItems(id: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<ConversationItemList>>;
+  createItems(id: string, body: ConversationRequest, query?: QueryParams, options?: CallOptions): Promise<WireResult<ConversationItemList>>;
+  retrieveItem(id: string, itemId: string, query?: QueryParams, options?: CallOptions): Promise<WireResult<ConversationItem>>;
+  /** Answers the conversation. */
+  deleteItem(id: string, itemId: string, options?: CallOptions): Promise<WireResult<ConversationObject>>;
+}
+
 /** Chat Completions, in its wire format. */
 export interface ChatOperations {
   create(request: ChatCompletionRequest, options?: CallOptions): Promise<WireResult<ChatCompletion>>;
@@ -121,6 +138,8 @@ export interface Deployment {
   readonly native: { responses: boolean; chat: boolean };
   readonly responses?: ResponsesOperations;
   readonly chat?: ChatOperations;
+  /** Optional: the upstream stores conversations (`/conversations`). */
+  readonly conversations?: ConversationsOperations;
   /**
    * Optional: USD per token for this deployment, resolved once by `resolve` (from the provider's
    * price table and `ProviderContext.modelInfo`). `null`: the provider has no price for it (it

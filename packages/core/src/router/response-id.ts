@@ -17,14 +17,33 @@ export interface DecodedResponseId {
 }
 
 export function encodeResponseId(deploymentKey: string, upstreamId: string): string {
-  if (deploymentKey.includes("\u0000")) throw new TypeError("A deployment key cannot contain NUL.");
-  return PREFIX + Buffer.from(`${MARKER}${deploymentKey}\u0000${upstreamId}`, "utf8").toString("base64url");
+  return encodeRoutableId(PREFIX, deploymentKey, upstreamId);
 }
 
 /** Undefined when the id was not issued by a Dheera proxy (or was altered). */
 export function decodeResponseId(id: string): DecodedResponseId | undefined {
-  if (!id.startsWith(PREFIX)) return undefined;
-  const encoded = id.slice(PREFIX.length);
+  return decodeRoutableId(PREFIX, id);
+}
+
+/** The same scheme for conversation ids: `conv_` + base64url(...), routed back to their deployment. */
+export function encodeConversationId(deploymentKey: string, upstreamId: string): string {
+  return encodeRoutableId(CONVERSATION_PREFIX, deploymentKey, upstreamId);
+}
+
+export function decodeConversationId(id: string): DecodedResponseId | undefined {
+  return decodeRoutableId(CONVERSATION_PREFIX, id);
+}
+
+const CONVERSATION_PREFIX = "conv_";
+
+function encodeRoutableId(prefix: string, deploymentKey: string, upstreamId: string): string {
+  if (deploymentKey.includes("\u0000")) throw new TypeError("A deployment key cannot contain NUL.");
+  return prefix + Buffer.from(`${MARKER}${deploymentKey}\u0000${upstreamId}`, "utf8").toString("base64url");
+}
+
+function decodeRoutableId(prefix: string, id: string): DecodedResponseId | undefined {
+  if (!id.startsWith(prefix)) return undefined;
+  const encoded = id.slice(prefix.length);
   if (encoded.length === 0 || !/^[A-Za-z0-9_-]+$/.test(encoded)) return undefined;
   const bytes = Buffer.from(encoded, "base64url");
   // Node's decoder skips what it cannot read: insist on the canonical form.

@@ -6,7 +6,7 @@ import type { CallOptions } from "../provider/deployment.js";
 import { DeploymentHealth, type CooldownReason } from "./deployment-health.js";
 import { classifyFailure, type FailureClass } from "./failure-class.js";
 import type { RoutedDeployment } from "./model-list.js";
-import { decodeResponseId, encodeResponseId } from "./response-id.js";
+import { decodeConversationId, decodeResponseId, encodeConversationId, encodeResponseId } from "./response-id.js";
 import { routerPolicy, type RouterPolicy, type RouterSettings } from "./router-settings.js";
 import { createPicker, withinLimits, type Picker } from "./routing-strategies.js";
 
@@ -161,6 +161,18 @@ export class Router {
   /** The deployment that issued a response id, and the upstream's own id; undefined for ids that are not ours. */
   decodeResponseId(id: string): { target: RouterTarget; upstreamId: string } | undefined {
     const decoded = decodeResponseId(id);
+    const target = decoded && this.#byId.get(decoded.deploymentKey);
+    return target ? { target, upstreamId: decoded.upstreamId } : undefined;
+  }
+
+  /** The routable id the caller sees for an upstream conversation id (`conv_...`). */
+  encodeConversationId(target: RoutedDeployment, upstreamId: string): string {
+    return encodeConversationId(target.id, upstreamId);
+  }
+
+  /** The deployment that holds a conversation, and the upstream's own id; undefined for ids that are not ours. */
+  decodeConversationId(id: string): { target: RouterTarget; upstreamId: string } | undefined {
+    const decoded = decodeConversationId(id);
     const target = decoded && this.#byId.get(decoded.deploymentKey);
     return target ? { target, upstreamId: decoded.upstreamId } : undefined;
   }

@@ -7,6 +7,8 @@ export interface StatePin {
   pinned: RouterTarget | undefined;
   /** A `previous_response_id` this router did not issue (passed on as the caller wrote it). */
   foreignPrevious: string | undefined;
+  /** The conversation the request names, when the router issued its id: the upstream's id and the caller's. */
+  conversation?: { upstreamId: string; id: string } | undefined;
 }
 
 /**
@@ -14,11 +16,22 @@ export interface StatePin {
  * rewritten to the upstream's own id, and encrypted reasoning the caller replays (`store: false`)
  * loses the router's mark (core's `encryptedContentMark`); either pins the request to the
  * deployment holding that state, or to a deployment of the requested model on the same resource
- * (same api_base: a resource's deployments share its stored responses). Rewrites `request` in place.
+ * (same api_base: a resource's deployments share its stored responses). A `conversation` the
+ * router issued pins the same way and is rewritten to the upstream's id. Rewrites `request` in place.
  */
-export function pinToState(router: Router, request: { model: unknown; previous_response_id?: unknown; input?: unknown }): StatePin {
+export function pinToState(router: Router, request: { model: unknown; previous_response_id?: unknown; input?: unknown; conversation?: unknown }): StatePin {
   let pinned: RouterTarget | undefined;
   let foreignPrevious: string | undefined;
+  let conversation: StatePin["conversation"];
+  // `conversation`: an id, or `{ id }`; a conversation lives on one resource, like a stored response.
+  const named = request.conversation;
+  const conversationId = typeof named === "string" ? named : typeof named === "object" && named !== null && typeof (named as { id?: unknown }).id === "string" ? (named as { id: string }).id : undefined;
+  const decodedConversation = conversationId !== undefined ? router.decodeConversationId(conversationId) : undefined;
+  if (conversationId !== undefined && decodedConversation) {
+    conversation = { upstreamId: decodedConversation.upstreamId, id: conversationId };
+    request.conversation = typeof named === "string" ? decodedConversation.upstreamId : { ...(named as object), id: decodedConversation.upstreamId };
+    pinned = servingSibling(router, request.model, decodedConversation.target);
+  }
   if (typeof request.previous_response_id === "string") {
     const decoded = decodeResponseId(request.previous_response_id);
     const holder = decoded && router.byId(decoded.deploymentKey);
@@ -34,7 +47,7 @@ export function pinToState(router: Router, request: { model: unknown; previous_r
     const holder = router.byId(issuer);
     if (holder) pinned = servingSibling(router, request.model, holder);
   }
-  return { pinned, foreignPrevious };
+  return conversation ? { pinned, foreignPrevious, conversation } : { pinned, foreignPrevious };
 }
 
 /** `holder` when it serves `model` (Responses), else such a deployment on the same resource. */

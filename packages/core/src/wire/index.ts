@@ -8,3 +8,4 @@ export * from "./chat-completion.js";
 export * from "./parse-wire.js";
 export * from "./json-members.js";
 export * from "./value-path.js";
+export * from "./conversation.js";

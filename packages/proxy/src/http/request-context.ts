@@ -22,6 +22,8 @@ export interface RequestLogFields {
   attempts?: number;
   /** The model_name that answered when a fallback did. */
   fallback_model?: string;
+  /** The conversation a Conversations call created or addressed (the proxy's id). */
+  conversation_id?: string;
   /** Set for a `response.create` that came over a WebSocket: the connection's id. */
   websocket?: string;
   /** How the stream ended when it did not end normally. */

@@ -1,5 +1,6 @@
 import { InvalidRequestError, NotFoundError, rewriteResponseIds, type CallType, type QueryParams, type ResponsesOperations, type RouterTarget, type WireMeta } from "@dheera/core";
 import { relayStream } from "../pipeline/relay-stream.js";
+import { queryParams } from "../pipeline/query-params.js";
 import { billBackgroundAnswer, billFinishedBackground } from "../pipeline/background-pricing.js";
 import { ResponsesRelay } from "../pipeline/streaming/responses-relay.js";
 import { StreamTap } from "../pipeline/streaming/stream-tap.js";
@@ -122,15 +123,4 @@ export function responsesInputItems(s: ProxyServices): RouteHandler {
     call.responseId = route.params.id!;
     send(result.body);
   };
-}
-
-/** `include[]=a&include[]=b` and `include=a&include=b` both become `include: [a, b]`. */
-function queryParams(query: URLSearchParams): QueryParams {
-  const out: Record<string, string | string[]> = {};
-  for (const [rawKey, value] of query) {
-    const key = rawKey.endsWith("[]") ? rawKey.slice(0, -2) : rawKey;
-    const prev = out[key];
-    out[key] = prev === undefined ? (rawKey.endsWith("[]") ? [value] : value) : Array.isArray(prev) ? [...prev, value] : [prev, value];
-  }
-  return out;
 }

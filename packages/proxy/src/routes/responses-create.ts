@@ -67,12 +67,15 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     const upstream = result.body;
     const mark = state.markContent ? encryptedContentMark(target.id) : undefined;
     let body: string | object;
+    const conversation = state.conversation;
     if ("raw" in result) {
       const rewritten = rewriteRawResponseIds(result.raw, upstream, encode);
-      body = mark === undefined ? rewritten.text : markEncryptedContentText(rewritten.text, mark);
+      const text = conversation ? rewritten.text.replaceAll(JSON.stringify(conversation.upstreamId), JSON.stringify(conversation.id)) : rewritten.text;
+      body = mark === undefined ? text : markEncryptedContentText(text, mark);
       call.responseId = rewritten.id;
     } else {
       const response = rewriteResponseIds(result.body, encode);
+      if (conversation) (response as { conversation?: unknown }).conversation = { id: conversation.id };
       body = mark === undefined ? response : markEncryptedContent(response, mark);
       call.responseId = response.id;
     }
@@ -102,6 +105,8 @@ export interface ResponsesState {
   previous: string | undefined;
   /** Mark encrypted content with the deployment, so its replay finds its way back (groups of more than one). */
   markContent: boolean;
+  /** The conversation the request names, when the proxy issued its id: its upstream id, echoed in the answer, becomes the caller's again. */
+  conversation: { upstreamId: string; id: string } | undefined;
 }
 
 /**
@@ -110,12 +115,13 @@ export interface ResponsesState {
  * nothing anyone stores: refused, never sent on.
  */
 export function responsesState(s: ProxyServices, request: ResponsesCreateRequest): ResponsesState {
-  const { pinned, foreignPrevious } = pinToState(s.router, request);
+  const { pinned, foreignPrevious, conversation } = pinToState(s.router, request);
   if (foreignPrevious !== undefined && !UPSTREAM_ID.test(foreignPrevious)) throw previousNotFound(foreignPrevious);
   return {
     pinned,
     previous: typeof request.previous_response_id === "string" ? request.previous_response_id : undefined,
     markContent: wantsEncryptedReasoning(request.include) && typeof request.model === "string" && s.router.group(request.model).length > 1,
+    conversation,
   };
 }
 
@@ -148,6 +154,7 @@ export async function streamResponse(
         observer: tap,
         encryptedMark: state.markContent ? encryptedContentMark(attempt.target.id) : undefined,
         redact: s.redactText,
+        ids: state.conversation ? [state.conversation] : undefined,
       });
       await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, {
         encodeId: encode,

@@ -9,6 +9,7 @@ import { responsesUpgradeRequired, responsesWebSocket } from "./responses-websoc
 import { responsesInputTokens } from "./responses-input-tokens.js";
 import { responsesCancel, responsesDelete, responsesInputItems, responsesRetrieve } from "./responses-by-id.js";
 import { keyRoutes } from "./key-routes.js";
+import { conversationRoutes } from "./conversations.js";
 import { spendLogs, spendSummary } from "./spend.js";
 import { teamRoutes } from "./team-routes.js";
 import { metricsRoute } from "./metrics.js";
@@ -40,6 +41,7 @@ export function proxyRoutes(s: ProxyServices, version: string, options: { public
     { method: "GET", pattern: "/spend/logs", handler: spendLogs(s), unprefixed: true },
     { method: "GET", pattern: "/spend/summary", handler: spendSummary(s), unprefixed: true },
     ...(s.metrics ? [{ method: "GET", pattern: "/metrics", handler: metricsRoute(s), unprefixed: true, public: options.publicMetrics } satisfies Route] : []),
+    ...conversationRoutes(s),
     ...keyRoutes(s),
     ...teamRoutes(s),
   ];

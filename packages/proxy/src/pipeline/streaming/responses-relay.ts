@@ -22,6 +22,8 @@ export interface ResponsesRelayOptions {
   encryptedMark?: string | undefined;
   /** Removes known secrets from a text: applied to the bytes of error and failure events. */
   redact?: ((text: string) => string) | undefined;
+  /** Other upstream ids the events echo, with the caller's: a conversation's. */
+  ids?: ReadonlyArray<{ upstreamId: string; id: string }> | undefined;
 }
 
 /**
@@ -75,6 +77,7 @@ export class ResponsesRelay implements SseRelay {
     this.redact = options.redact;
     // Upstreams write compact JSON in their events, so the member has one spelling.
     if (options.encryptedMark !== undefined) this.#addReplacement(ENCRYPTED_CONTENT, `${ENCRYPTED_CONTENT}${options.encryptedMark}`);
+    for (const { upstreamId, id } of options.ids ?? []) this.#addReplacement(quoted(upstreamId), quoted(id));
   }
 
   get finished(): boolean {
