@@ -71,4 +71,15 @@ describe("startOpenAIEmulatorServer", () => {
       await vllm.close();
     }
   });
+
+  it("serves the Conversations API, which a Responses create with `conversation` extends", async () => {
+    const openai = client(0);
+    const conversation = await openai.conversations.create({ metadata: { a: "b" } });
+    expect(conversation).toMatchObject({ object: "conversation", metadata: { a: "b" } });
+    const response = await openai.responses.create({ model: "gpt-4o", input: "hi", conversation: conversation.id });
+    expect(response.conversation).toEqual({ id: conversation.id });
+    const items = await openai.conversations.items.list(conversation.id, { order: "asc" });
+    expect(items.data.map((i) => ("role" in i ? i.role : i.type))).toEqual(["user", "assistant"]);
+    expect(await openai.conversations.retrieve("conv_missing").catch((e: unknown) => e)).toMatchObject({ status: 404 });
+  });
 });

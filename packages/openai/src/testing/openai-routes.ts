@@ -11,7 +11,9 @@ export type OpenAIRoute =
   | "responses.input_items"
   | "chat.create"
   | "models.list"
-  | "models.retrieve";
+  | "models.retrieve"
+  /** `/v1/conversations` and below: the engine's Conversations API decides each path and method. */
+  | "conversations";
 
 /** The route of `method path`, or undefined when the server has none (its 404). */
 export function matchOpenAIRoute(method: string, path: string, chatOnly: boolean): OpenAIRoute | undefined {
@@ -32,6 +34,7 @@ function matchAny(method: string, path: string): OpenAIRoute | undefined {
     if (s.length === 4 && c === "input_items" && method === "GET") return "responses.input_items";
     return undefined;
   }
+  if (a === "conversations" && s.length <= 5) return "conversations";
   if (a === "chat" && b === "completions" && s.length === 3 && method === "POST") return "chat.create";
   if (a === "models" && s.length === 2 && method === "GET") return "models.list";
   if (a === "models" && s.length === 3 && method === "GET") return "models.retrieve";
