@@ -62,6 +62,35 @@ export default defineExpectations({
     kind: "script",
     check: streamedStory("/openai/v1/responses", PREVIEW, { model: "codex-mini", input: STORY_INPUT }),
   },
+  "Azure Codex Models > OpenAI SDK with Dheera AI Proxy > Conversations": {
+    kind: "script",
+    check(result) {
+      expect(result.stdout.trim().split("\n").at(-1)).toBe("4");
+      // Created on Azure's v1 API, then two responses on it, naming Azure's own conversation id.
+      const conversationId = (result.upstream[1]?.body as { conversation?: string } | undefined)?.conversation;
+      expect(conversationId).toMatch(/^conv_[0-9a-f]{48}$/);
+      expect(result.upstream.map((r) => `${r.method} ${r.path}`)).toEqual([
+        "POST /openai/v1/conversations",
+        "POST /openai/v1/responses",
+        "POST /openai/v1/responses",
+        `GET /openai/v1/conversations/${conversationId}/items`,
+      ]);
+      expect(result.upstream[2]!.body).toMatchObject({ conversation: conversationId, input: "Give it a title." });
+    },
+  },
+  "Azure Codex Models > OpenAI SDK with Dheera AI Proxy > Background responses": {
+    kind: "script",
+    check(result) {
+      const [status, story] = result.stdout.trim().split("\n");
+      expect(status).toBe("queued");
+      expect(story).toMatch(/unicorn/i);
+      expect(result.upstream.map((r) => `${r.method} ${r.path} ${r.query.stream ?? ""}`.trim())).toEqual([
+        "POST /openai/v1/responses",
+        expect.stringMatching(/^GET \/openai\/v1\/responses\/resp_[0-9a-f]+ true$/),
+      ]);
+      expect(result.upstream[0]!.body).toMatchObject({ model: "codex-mini", background: true });
+    },
+  },
 
   "Calling via /chat/completions > Dheera AI SDK": {
     kind: "script",
