@@ -96,12 +96,20 @@ describe("WebSocket mode with the official openai client", () => {
     const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: MASTER_KEY });
     const rws = new ResponsesWS(client);
     try {
-      const first = await turnOf(rws, { type: "response.create", model: "codex", input: "Find fizz_buzz()", store: false });
+      const include = ["reasoning.encrypted_content"];
+      const first = await turnOf(rws, { type: "response.create", model: "codex", input: "Find fizz_buzz()", store: false, include });
       const firstId = (first.at(-1) as { response: { id: string } }).response.id;
-      const second = await turnOf(rws, { type: "response.create", model: "codex", input: "Now fix it", store: false, previous_response_id: firstId });
+      const second = await turnOf(rws, { type: "response.create", model: "codex", input: "Now fix it", store: false, include, previous_response_id: firstId });
       expect(second.at(-1)!.type).toBe("response.completed");
-      const sent = emu.emulator.requests.at(-1)!.body as { input: Array<{ role?: string; type?: string }>; previous_response_id?: string };
+      const sent = emu.emulator.requests.at(-1)!.body as { input: Array<{ role?: string; type?: string; encrypted_content?: string }>; previous_response_id?: string };
       expect(sent.previous_response_id).toBeUndefined();
+      // What Codex depends on passes through untouched: store:false, the include, and the
+      // encrypted reasoning of the first turn, replayed to the upstream as it encrypted it.
+      expect(sent).toMatchObject({ store: false, include });
+      const reasoning = sent.input.find((item) => item.type === "reasoning");
+      expect(reasoning?.encrypted_content).toEqual(expect.any(String));
+      const firstOutput = (first.at(-1) as { response: { output: Array<{ type: string; encrypted_content?: string }> } }).response.output;
+      expect(reasoning?.encrypted_content).toBe(firstOutput.find((o) => o.type === "reasoning")?.encrypted_content);
       // Earlier input, earlier output (reasoning and message), then the new input.
       expect(sent.input[0]).toMatchObject({ role: "user", content: "Find fizz_buzz()" });
       expect(sent.input.some((item) => item.type === "message" && item.role === "assistant")).toBe(true);
