@@ -77,6 +77,9 @@ describe("WebSocket mode with the official openai client", () => {
       ] as const) {
         const events = await turnOf(rws, { type: "response.create", model, input: "Hello over a socket" });
         expect(emu.emulator.requests.at(-1)).toMatchObject({ method: "POST", path: upstreamPath });
+        // Azure's v1 API has WebSocket mode: the turn went over the proxy's own WebSocket to it.
+        // The classic API and the chat bridge have none: a streamed HTTP create.
+        expect(emu.emulator.requests.at(-1)!.headers["x-emulator-transport"]).toBe(model === "codex" ? "websocket" : undefined);
         expect(events.map((e) => e.type)).toEqual(await sseTypes(model, "Hello over a socket"));
         const done = events.at(-1) as Extract<ResponsesServerEvent, { type: "response.completed" }>;
         expect(JSON.stringify(done.response.output)).toContain("Hello over a socket");
@@ -96,7 +99,7 @@ describe("WebSocket mode with the official openai client", () => {
     const client = new OpenAI({ baseURL: `${proxy.url}/v1`, apiKey: MASTER_KEY });
     const rws = new ResponsesWS(client);
     try {
-      const include = ["reasoning.encrypted_content"];
+      const include = ["reasoning.encrypted_content" as const];
       const first = await turnOf(rws, { type: "response.create", model: "codex", input: "Find fizz_buzz()", store: false, include });
       const firstId = (first.at(-1) as { response: { id: string } }).response.id;
       const second = await turnOf(rws, { type: "response.create", model: "codex", input: "Now fix it", store: false, include, previous_response_id: firstId });
@@ -228,6 +231,45 @@ describe("WebSocket mode with a client of our own", () => {
     }, 5000);
     for (const row of rows) expect(row).toMatchObject({ call_type: "responses", cost: expect.any(Number) });
     for (const row of rows) expect(row.cost).toBeGreaterThan(0);
+  });
+});
+
+describe("the upstream's own WebSocket (Azure's v1 API)", () => {
+  let other: ProxyProcess;
+
+  beforeAll(async () => {
+    const models = [
+      azureModel("codex", "azure/codex-mini", emu.url, { api_version: "preview" }),
+      azureModel("wrong-key", "azure/codex-mini", emu.url, { api_version: "preview", api_key: "not-the-key" }),
+    ];
+    other = await spawnProxy(writeConfig(configYaml(models.join("\n"), "router_settings:\n  num_retries: 0\n")));
+  });
+
+  it("relays the upstream's error frame as the error it stands for, and keeps the connection", async () => {
+    const socket = await openSocket(`${other.url.replace("http:", "ws:")}/v1/responses`, auth);
+    try {
+      const limited = await socket.turn({ type: "response.create", model: "codex", input: "[[rate_limit]]" });
+      expect(limited).toHaveLength(1);
+      expect(limited[0]).toMatchObject({ type: "error", status: 429, error: { type: "rate_limit_error" } });
+      expect(emu.emulator.requests.at(-1)!.headers["x-emulator-transport"]).toBe("websocket");
+      expect((await socket.turn({ type: "response.create", model: "codex", input: "fine now" })).at(-1)!.type).toBe("response.completed");
+    } finally {
+      socket.ws.close();
+    }
+  });
+
+  it("falls back to HTTP when the upstream refuses the WebSocket, which then says why", async () => {
+    const socket = await openSocket(`${other.url.replace("http:", "ws:")}/v1/responses`, auth);
+    try {
+      const refused = await socket.turn({ type: "response.create", model: "wrong-key", input: "hi" });
+      expect(refused.at(-1)).toMatchObject({ type: "error", status: 401, error: { code: "upstream_authentication_error" } });
+      // The refused handshake, then the turn over HTTP.
+      expect(emu.emulator.requests.at(-1)).toMatchObject({ method: "POST", path: "/openai/v1/responses" });
+      expect(emu.emulator.requests.at(-1)!.headers["x-emulator-transport"]).toBeUndefined();
+      expect(JSON.stringify(other.logs())).not.toContain("not-the-key");
+    } finally {
+      socket.ws.close();
+    }
   });
 });
 

@@ -51,6 +51,8 @@ export interface AzureUrls {
   /** `POST /responses/compact`. */
   readonly compact: string;
   readonly chat: string;
+  /** The Responses WebSocket (WebSocket mode): Azure serves it on the v1 surface only. */
+  readonly socket: string | undefined;
   /** The Conversations API: Azure serves it on the v1 surface only. */
   readonly conversations: ConversationsUrls | undefined;
 }
@@ -138,6 +140,7 @@ export function createAzureUrls(input: AzureUrlsInput): AzureUrls {
     inputTokens: `${responsesPath}/input_tokens${responsesQuery}`,
     compact: `${responsesPath}/compact${responsesQuery}`,
     chat: chatPath + queryString(withApiVersion(normalized.query, chatVersion)),
+    socket: apiRoute === "v1" ? (responsesPath + responsesQuery).replace(/^http/, "ws") : undefined,
     conversations: apiRoute === "v1" ? conversationsUrls(`${base}/openai/v1/conversations`, responsesParams) : undefined,
   });
 }

@@ -1,3 +1,4 @@
+import { acceptResponsesSockets } from "./responses-socket-server.js";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAzureEmulator, type AzureEmulator } from "./azure-emulator.js";
@@ -119,6 +120,7 @@ export async function startFaultServer<E extends FaultServerHandler>(
     // A failing body (an injected reset included) cuts the connection.
     serve().catch(() => res.destroy());
   });
+  const sockets = await acceptResponsesSockets(server, (request) => emulator.handle(request), () => `http://127.0.0.1:${port}`);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -129,6 +131,7 @@ export async function startFaultServer<E extends FaultServerHandler>(
       new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
+        sockets.closeAll();
       }),
   };
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AzureEmulatorListenOptions, AzureEmulatorServer } from "./emulator-types.js";
+import { acceptResponsesSockets } from "./responses-socket-server.js";
 
 /**
  * Serves a web-style handler on a real node:http server: converts IncomingMessage to a
@@ -29,6 +30,7 @@ export async function listenWithNodeHttp(handle: Handler, options: AzureEmulator
       }
     });
   });
+  const sockets = await acceptResponsesSockets(server, handle, () => `http://${host.includes(":") ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {
@@ -50,6 +52,7 @@ export async function listenWithNodeHttp(handle: Handler, options: AzureEmulator
         for (const res of open) res.end();
         server.close(() => resolve());
         server.closeAllConnections();
+        sockets.closeAll();
       });
       return closing;
     },

@@ -11,6 +11,10 @@ const delegate: Transport = (request) => {
   slot.current ??= undiciTransport();
   return slot.current(request);
 };
+// WebSockets follow the chosen transport too: the undici one has them, fetchTransport does not.
+Object.defineProperty(delegate, "openWebSocket", {
+  get: () => (slot.current ??= undiciTransport()).openWebSocket,
+});
 
 /**
  * The process-wide transport: a keep-alive undici transport unless `setDefaultTransport` chose

@@ -47,4 +47,18 @@ export interface UpstreamResponse {
   dump(): Promise<void>;
 }
 
-export type Transport = (request: UpstreamRequest) => Promise<UpstreamResponse>;
+export type Transport = ((request: UpstreamRequest) => Promise<UpstreamResponse>) & {
+  /**
+   * Optional: opens a WebSocket (a provider's Responses WebSocket mode). A transport without it
+   * (`fetchTransport`, a recording transport) keeps every call on HTTP.
+   */
+  openWebSocket?: (url: string, headers: Record<string, string>) => UpstreamWebSocket;
+};
+
+/** The part of a WHATWG WebSocket (undici's) a provider uses. */
+export interface UpstreamWebSocket {
+  addEventListener(type: "open" | "error" | "close", listener: () => void): void;
+  addEventListener(type: "message", listener: (event: { data: unknown }) => void): void;
+  send(data: string): void;
+  close(): void;
+}

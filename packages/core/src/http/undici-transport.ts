@@ -1,8 +1,9 @@
+import { createRequire } from "node:module";
 import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-error.js";
 import { isAbortError } from "../errors/to-openai-error.js";
 import { safeHost } from "./safe-host.js";
 import { Agent } from "./undici-agent.js";
-import type { Transport, UpstreamRequest, UpstreamResponse } from "./transport.js";
+import type { Transport, UpstreamRequest, UpstreamResponse, UpstreamWebSocket } from "./transport.js";
 import { UndiciExchange } from "./undici-exchange.js";
 
 const MAX_CACHED_URLS = 1024;
@@ -70,7 +71,10 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
         reject(mapError(err));
       }
     });
-  return Object.assign(send, { close: () => agent.close() });
+  return Object.assign(send, {
+    close: () => agent.close(),
+    openWebSocket: (url: string, headers: Record<string, string>): UpstreamWebSocket => new (undiciWebSocket())(url, { headers, dispatcher: agent }),
+  });
 }
 
 /** The caller's own abort stays what the caller aborted with (undici rejects with the signal's reason). */
@@ -95,4 +99,16 @@ export function mapNetworkError(err: unknown, url: string): unknown {
     return new UpstreamConnectionError(`Could not reach the upstream ${host}: ${code}.`, { cause: err });
   }
   return err;
+}
+
+let WebSocketClass: typeof import("undici").WebSocket | undefined;
+
+/**
+ * undici's WebSocket, loaded on the first upstream WebSocket only: it lives in undici's index,
+ * which the transport otherwise avoids (see undici-agent.ts), so processes that never open one
+ * do not pay for it.
+ */
+function undiciWebSocket(): typeof import("undici").WebSocket {
+  WebSocketClass ??= (createRequire(import.meta.url)("undici") as typeof import("undici")).WebSocket;
+  return WebSocketClass;
 }

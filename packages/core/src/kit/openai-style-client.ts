@@ -1,6 +1,7 @@
 import { DheeraError, UpstreamError } from "../errors/dheera-error.js";
 import type { HttpMethod, Transport, UpstreamResponse } from "../http/transport.js";
-import type { CallOptions, WireMeta } from "../provider/deployment.js";
+import type { CallOptions, ResponsesSocket, WireMeta } from "../provider/deployment.js";
+import { openResponsesSocket } from "./responses-socket.js";
 import type { z } from "zod";
 import { mapOpenAIStyleError, type UpstreamErrorInput } from "./openai-style-error.js";
 
@@ -22,6 +23,8 @@ export interface OpenAIStyleClient {
    * transforms would: the parsed value is returned as it is, not copied by zod.
    */
   jsonChecked<T>(method: HttpMethod, url: string, body: unknown, check: (value: unknown) => value is T, options?: CallOptions): Promise<WireMeta & { body: T }>;
+  /** Opens a Responses WebSocket at `url` with this client's credentials and error mapping. */
+  responsesSocket(url: string, model: string, options?: CallOptions): Promise<ResponsesSocket>;
   /**
    * Sends a streaming request (a POST with `body`, or a GET without one: a stored response's
    * replay); resolves once the upstream answered 2xx with its headers.
@@ -53,6 +56,9 @@ export interface OpenAIStyleClientOptions {
   /** Headers that carry the upstream's request id, first found wins; default `x-request-id`. */
   requestIdHeaders?: readonly string[];
 }
+
+/** How long a Responses WebSocket handshake may take before the host streams over HTTP instead. */
+const SOCKET_CONNECT_TIMEOUT_MS = 5000;
 
 // Headers a caller may want to see (ids for support, rate limits); everything else stays here.
 const OPENAI_EXPOSED_HEADERS = /^(x-request-id|openai-processing-ms|openai-version|openai-organization|openai-project|x-ratelimit-.*|retry-after|retry-after-ms)$/;
@@ -168,6 +174,11 @@ export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): Open
       const value = read(text);
       if (value === undefined) throw badBody(response, text === "" || isJson(text) ? "does not have the expected shape" : "is not JSON");
       return { ...meta(response), body: value, raw: text };
+    },
+    async responsesSocket(url, model, call) {
+      const connect = transport.openWebSocket;
+      if (!connect) throw new Error("The transport in use opens no WebSockets.");
+      return openResponsesSocket({ url, model, connect, headers: await headersFor(call, false), mapError, secrets, connectTimeoutMs: SOCKET_CONNECT_TIMEOUT_MS });
     },
     async stream(url, body, call, method = "POST") {
       const { response, abort } = await send(method, url, method === "GET" ? undefined : body, call, true);

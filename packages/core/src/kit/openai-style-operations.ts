@@ -16,7 +16,12 @@ export interface ResponsesUrls {
   inputTokens?: string;
   /** Optional: `POST /responses/compact`. */
   compact?: string;
+  /** Optional: the Responses WebSocket (`wss://.../responses`), where the upstream serves WebSocket mode. */
+  socket?: string;
 }
+
+/** After a WebSocket that could not be opened, how long the deployment streams over HTTP before trying again. */
+const SOCKET_RETRY_AFTER_MS = 60_000;
 
 /**
  * The Responses API on an upstream that speaks it natively: the request flows through untouched
@@ -51,6 +56,22 @@ export function openAIStyleResponsesOperations(client: OpenAIStyleClient, { urls
     ...(urls.inputTokens ? { inputTokens: (request, options) => client.json("POST", urls.inputTokens!, { ...request, model }, inputTokenCountSchema, options) } : {}),
 
     ...(urls.compact ? { compact: (request, options) => client.json("POST", urls.compact!, { ...request, model }, compactedResponseSchema, options) } : {}),
+
+    ...(urls.socket ? { socket: socketOpener(client, urls.socket, model) } : {}),
+  };
+}
+
+/** Opens the upstream's WebSocket; after one that failed, refuses at once for a while (every client connection would try again). */
+function socketOpener(client: OpenAIStyleClient, url: string, model: string): NonNullable<ResponsesOperations["socket"]> {
+  let refusedUntil = 0;
+  return async (options) => {
+    if (Date.now() < refusedUntil) throw new Error("The upstream's WebSocket failed to open recently.");
+    try {
+      return await client.responsesSocket(url, model, options);
+    } catch (err) {
+      refusedUntil = Date.now() + SOCKET_RETRY_AFTER_MS;
+      throw err;
+    }
   };
 }
 

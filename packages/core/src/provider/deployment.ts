@@ -93,6 +93,23 @@ export interface ResponsesOperations {
   inputTokens?(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<InputTokenCount>>;
   /** Optional: `POST /responses/compact`, a long conversation compacted by the upstream. */
   compact?(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireResult<CompactedResponse>>;
+  /**
+   * Optional: opens the upstream's Responses WebSocket (WebSocket mode), for a host that keeps
+   * one per client connection. Rejects when it cannot be opened; the host then streams over HTTP.
+   */
+  socket?(options?: CallOptions): Promise<ResponsesSocket>;
+}
+
+/** One open Responses WebSocket to an upstream: one turn at a time. */
+export interface ResponsesSocket {
+  /**
+   * Sends a `response.create` (the request without `stream`); resolves at the first event with
+   * the turn's events as a stream, as `ResponsesOperations.stream` does, or rejects with the
+   * upstream's error when its first frame is one.
+   */
+  create(request: ResponsesCreateRequest, options?: CallOptions): Promise<WireStreamResult<ResponseStreamEvent>>;
+  close(): void;
+  readonly closed: boolean;
 }
 
 /**

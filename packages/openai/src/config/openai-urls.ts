@@ -12,6 +12,7 @@ export function createOpenAIUrls(apiBase: string): OpenAIUrls {
     responses: `${apiBase}/responses`,
     inputTokens: `${apiBase}/responses/input_tokens`,
     compact: `${apiBase}/responses/compact`,
+    socket: `${apiBase}/responses`.replace(/^http/, "ws"),
     chat: `${apiBase}/chat/completions`,
     responseById: (id, query) => `${byId(id)}${queryString(query, RETRIEVE_KEYS)}`,
     cancel: (id) => `${byId(id)}/cancel`,

@@ -26,6 +26,8 @@ export interface RequestLogFields {
   conversation_id?: string;
   /** Set for a `response.create` that came over a WebSocket: the connection's id. */
   websocket?: string;
+  /** The turn reached its deployment over the upstream's own WebSocket (else a streamed HTTP create). */
+  upstream_websocket?: boolean;
   /** How the stream ended when it did not end normally. */
   stream_end?: "client_closed" | "upstream_failed" | "shutdown";
 }

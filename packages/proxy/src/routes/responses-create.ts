@@ -11,7 +11,9 @@ import {
   rewriteResponseIds,
   pinToState,
   wantsEncryptedReasoning,
+  type CallOptions,
   type ResponsesCreateRequest,
+  type ResponsesSocket as UpstreamResponsesSocket,
   type RouterTarget,
 } from "@dheera/core";
 import type { CallRecord } from "../pipeline/call-record.js";
@@ -135,9 +137,14 @@ export async function streamResponse(
   call: CallRecord,
   request: ResponsesCreateRequest,
   state: ResponsesState,
-  relayOptions: { errorEvent?: PipeOptions["errorEvent"] } = {},
+  relayOptions: {
+    errorEvent?: PipeOptions["errorEvent"];
+    /** The upstream WebSocket a WebSocket turn uses on this deployment, when it has one open (else HTTP). */
+    socketFor?: (target: RouterTarget, options: CallOptions) => Promise<UpstreamResponsesSocket | undefined>;
+  } = {},
 ): Promise<void> {
   const { ctx, res } = route;
+  const { socketFor, ...pipeOptions } = relayOptions;
   await runModelCall(s, route, call, {
     operation: "responses",
     model: request.model,
@@ -145,7 +152,8 @@ export async function streamResponse(
     pinned: state.pinned,
     attempt: async (attempt) => {
       const encode = (id: string) => s.router.encodeResponseId(attempt.target, id);
-      const result = await attempt.target.deployment.responses!.stream(request, attempt.options);
+      const socket = socketFor ? await socketFor(attempt.target, attempt.options) : undefined;
+      const result = socket ? await socket.create(request, attempt.options) : await attempt.target.deployment.responses!.stream(request, attempt.options);
       // The relay reads each event's type on the bytes and tells the tap, which reads only what
       // it accounts; a lifecycle event's members are read once, for both.
       const tap = new StreamTap("responses");
@@ -158,7 +166,7 @@ export async function streamResponse(
       });
       await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, {
         encodeId: encode,
-        ...relayOptions,
+        ...pipeOptions,
         ...(request.background === true ? { beforeSettle: (c: CallRecord) => billBackgroundAnswer(s.backgroundPricing, c) } : {}),
       });
     },

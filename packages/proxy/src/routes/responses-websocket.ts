@@ -1,11 +1,11 @@
 import { DheeraError } from "@dheera/core";
 import type { RouteHandler, WebSocketHandler } from "../http/route-table.js";
 import type { ProxyServices } from "../pipeline/services.js";
-import { ResponsesSocket } from "../websocket/responses-socket.js";
+import { ResponsesConnection } from "../websocket/responses-socket.js";
 
 /** `GET /v1/responses` with `Upgrade: websocket`: the Responses API's WebSocket mode. */
 export function responsesWebSocket(s: ProxyServices): WebSocketHandler {
-  return (ws, socket, url, headers) => new ResponsesSocket(s, ws, socket, url, headers);
+  return (ws, socket, url, headers) => new ResponsesConnection(s, ws, socket, url, headers);
 }
 
 /** The same path as a plain GET: 426, saying how to connect. */

@@ -4,6 +4,9 @@ import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import {
   DheeraError,
+  type CallOptions,
+  type ResponsesSocket as UpstreamResponsesSocket,
+  type RouterTarget,
   InvalidRequestError,
   isAbortError,
   loggedErrorOf,
@@ -35,13 +38,19 @@ const GOING_AWAY = 1001;
  * line per turn), its events sent as JSON frames. One turn at a time per connection, as OpenAI
  * allows; errors are `{"type":"error","status",...}` frames and leave the connection open.
  */
-export class ResponsesSocket {
+export class ResponsesConnection {
   readonly id = `ws_${randomUUID().replaceAll("-", "")}`;
   readonly openedAt = performance.now();
   turns = 0;
   #active: RequestContext | undefined;
   #draining = false;
   readonly #memory: TurnMemory;
+  /**
+   * The upstream WebSockets this connection opened, one per deployment that has WebSocket mode
+   * (Azure's v1 API, OpenAI), or the failure to open one: the deployment is then called over HTTP
+   * for the rest of the connection.
+   */
+  readonly #upstream = new Map<string, UpstreamResponsesSocket | "http">();
   /** The upgrade's headers, for each turn's key and spend identity (never its request id: each turn has its own). */
   readonly #headers: IncomingHttpHeaders;
 
@@ -56,7 +65,10 @@ export class ResponsesSocket {
     this.#headers = rest;
     this.#memory = new TurnMemory(s.bodyLimitBytes);
     ws.on("message", (data, isBinary) => this.#onMessage(data, isBinary));
-    ws.on("close", () => this.#active?.abort("client_closed"));
+    ws.on("close", () => {
+      this.#active?.abort("client_closed");
+      for (const upstream of this.#upstream.values()) if (upstream !== "http") upstream.close();
+    });
   }
 
   get busy(): boolean {
@@ -155,7 +167,10 @@ export class ResponsesSocket {
       body.stream = true;
       const call = beginCall(s, ctx, this.#headers, "responses");
       const { request } = acceptCallBody(s, ctx, call, body, responsesCreateRequestSchema);
-      await streamResponse(s, { ctx, res: answer }, call, request, responsesState(s, request), { errorEvent: errorFrameEvent });
+      await streamResponse(s, { ctx, res: answer }, call, request, responsesState(s, request), {
+        errorEvent: errorFrameEvent,
+        socketFor: (target, options) => this.#socketFor(target, options, ctx),
+      });
       status = answer.statusCode;
       if (terminal) this.#memory.remember(terminal.id, context, terminal.output, terminal.bytes);
     } catch (err) {
@@ -165,6 +180,31 @@ export class ResponsesSocket {
       this.#active = undefined;
       finishRequest(s, ctx, status, s.inFlight);
       if (this.#draining || s.isDraining()) this.drain();
+    }
+  }
+
+  /** This connection's WebSocket to the deployment, opened on its first turn there; undefined: use HTTP. */
+  async #socketFor(target: RouterTarget, options: CallOptions, ctx: RequestContext): Promise<UpstreamResponsesSocket | undefined> {
+    const known = this.#upstream.get(target.id);
+    if (known === "http") return undefined;
+    if (known && !known.closed) {
+      ctx.log.upstream_websocket = true;
+      return known;
+    }
+    const open = target.deployment.responses?.socket;
+    if (!open) {
+      this.#upstream.set(target.id, "http");
+      return undefined;
+    }
+    try {
+      const socket = await open({ ...(options.signal ? { signal: options.signal } : {}), ...(options.headers ? { headers: options.headers } : {}) });
+      this.#upstream.set(target.id, socket);
+      ctx.log.upstream_websocket = true;
+      return socket;
+    } catch (err) {
+      this.#upstream.set(target.id, "http");
+      this.s.logger.info({ websocket: this.id, deployment_id: target.id, reason: this.s.redactText(err instanceof Error ? err.message : String(err)) }, "upstream WebSocket unavailable; this connection's turns go over HTTP");
+      return undefined;
     }
   }
 
