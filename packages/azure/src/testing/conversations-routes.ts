@@ -1,12 +1,11 @@
 import type { RouteContext } from "./emulator-context.js";
-import { EmulatorHttpError, conversationNotFound, invalidRequest, invalidType, invalidValue, openAIErrorBody } from "./emulator-errors.js";
+import { EmulatorHttpError, conversationNotFound, invalidRequest, invalidType, openAIErrorBody } from "./emulator-errors.js";
 import { jsonResponse } from "./emulator-http.js";
 import { newConversationId } from "./emulator-ids.js";
 import { conversationObject, type StoredConversation } from "./conversations-store.js";
 import { isJsonObject, parseJsonObjectBody, type JsonObject } from "./request-checks.js";
 import { normalizeResponsesInput } from "./responses-input.js";
-import { pageInputItems } from "./responses-store.js";
-import { parseLimit } from "./responses-routes.js";
+import { pageOfItems } from "./responses-routes.js";
 
 /** The Conversations API (`/openai/v1/conversations`, v1 surface only, as Azure serves it). */
 
@@ -83,15 +82,7 @@ export function deleteConversation(ctx: RouteContext): Response {
 }
 
 export function listConversationItems(ctx: RouteContext): Response {
-  const conversation = findConversation(ctx);
-  const query = ctx.url.searchParams;
-  const limit = parseLimit(query.get("limit"));
-  const order = query.get("order") ?? "desc";
-  if (order !== "asc" && order !== "desc") throw invalidValue("order", order, ["asc", "desc"]);
-  const after = query.get("after") ?? undefined;
-  const page = pageInputItems(conversation.items, order, limit, after);
-  if (!page) throw new EmulatorHttpError(400, openAIErrorBody({ message: `Invalid 'after': no item with id '${after}' in this list.`, param: "after" }));
-  return jsonResponse(200, page);
+  return jsonResponse(200, pageOfItems(findConversation(ctx).items, ctx.url.searchParams));
 }
 
 export function createConversationItems(ctx: RouteContext): Response {

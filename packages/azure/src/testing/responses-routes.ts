@@ -8,7 +8,7 @@ import { isJsonObject, parseJsonObjectBody, requiredString, type JsonObject } fr
 import type { StoredConversation } from "./conversations-store.js";
 import { checkResponsesParams } from "./responses-request-checks.js";
 import { normalizeResponsesInput } from "./responses-input.js";
-import { isRunning, pageInputItems, type StoredResponse } from "./responses-store.js";
+import { isRunning, pageInputItems, type InputItemsPage, type StoredResponse } from "./responses-store.js";
 import { responseStreamEvents, toResponsesSseFrames } from "./responses-stream-events.js";
 import { countWords } from "./word-tokens.js";
 
@@ -171,17 +171,21 @@ export function listInputItems(ctx: RouteContext): Response {
   const id = ctx.route.responseId as string;
   const stored = ctx.runtime.store.get(id);
   if (!stored) throw responseNotFound(id);
-  const query = ctx.url.searchParams;
+  return jsonResponse(200, pageOfItems(stored.inputItems, ctx.url.searchParams));
+}
+
+/** One page of a list of items as the query asks for it (`limit`, `order`, `after`), checked as the API checks them. */
+export function pageOfItems(items: JsonObject[], query: URLSearchParams): InputItemsPage {
   const limit = parseLimit(query.get("limit"));
   const order = query.get("order") ?? "desc";
   if (order !== "asc" && order !== "desc") throw invalidValue("order", order, ["asc", "desc"]);
   const after = query.get("after") ?? undefined;
-  const page = pageInputItems(stored.inputItems, order, limit, after);
+  const page = pageInputItems(items, order, limit, after);
   if (!page) throw new EmulatorHttpError(400, openAIErrorBody({ message: `Invalid 'after': no item with id '${after}' in this list.`, param: "after" }));
-  return jsonResponse(200, page);
+  return page;
 }
 
-export function parseLimit(raw: string | null): number {
+function parseLimit(raw: string | null): number {
   if (raw === null) return 20;
   const value = Number(raw);
   if (!/^-?\d+$/.test(raw)) throw invalidRequest(`Invalid type for 'limit': expected an integer, but got a string instead.`, "limit", "invalid_type");
