@@ -226,7 +226,7 @@ async function measure(t, stream, extra) {
 
 // 1. Throughput: closed loop, `connections` concurrent, as fast as each target answers.
 const order = [
-  ...["a", "b", "c", "d", "f", "g"].map((k) => T.responses[k]).filter(Boolean),
+  ...["a", "b", "c", "d", "f", "g", "r"].map((k) => T.responses[k]).filter(Boolean),
   ...["a", "b", "e"].map((k) => T.chat[k]),
 ];
 for (const stream of [false, true]) {

@@ -55,6 +55,13 @@ export function evaluateTargets(results) {
   for (const k of ["c", "d"]) {
     add(`ttfb-${k}`, `(${k}) stream: added time to first byte (median)`, ttfb.get(`${k}-responses-sse`)?.addedFirstByteMs?.p50, 1, "<=", "ms", `${k}-responses-sse`);
   }
+  // Issue 18: with everything on, at most twice the pass-through's CPU per request.
+  for (const m of ["json", "sse"]) {
+    const r = cases.get(`r-responses-${m}`);
+    const b = cases.get(`b-responses-${m}`);
+    const ratio = r?.proxyCpuUsPerRequest && b?.proxyCpuUsPerRequest ? round(r.proxyCpuUsPerRequest / b.proxyCpuUsPerRequest) : undefined;
+    add(`cpu-r-vs-b-${m}`, `(r) realistic ${m}: CPU per request as a multiple of (b)'s`, ratio, 2, "<=", "x", `r-responses-${m}`);
+  }
   const ws = ttfb.get("c-responses-ws");
   const sse = ttfb.get("c-responses-sse");
   add("ttfb-ws", "(c) WebSocket mode: first byte minus SSE's (median)", ws && sse ? round(ws.firstByteMs.p50 - sse.firstByteMs.p50) : undefined, 1, "<=", "ms", "c-responses-sse");

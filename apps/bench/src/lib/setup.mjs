@@ -133,7 +133,8 @@ export async function createBenchKey(dheera) {
  * Every target: `kind` a (direct), b (pass-through), c (dheera /v1/responses), d (dheera chat
  * bridge on azure/responses/...), e (dheera /v1/chat/completions, native chat deployment),
  * f (dheera /v1/responses on a model_name with two deployments, retries and a fallback),
- * g (c with a virtual key that has rate limits and a budget, when `virtualKey` is given).
+ * g (c with a virtual key that has rate limits and a budget, when `virtualKey` is given),
+ * r (f with that key: the realistic configuration issue 18 sets its targets for).
  * `api` is the upstream API the request ends at, which picks the a/b baselines.
  */
 export function targets({ upstream, passthrough, dheera, virtualKey }) {
@@ -148,7 +149,13 @@ export function targets({ upstream, passthrough, dheera, virtualKey }) {
       d: t("d", "responses", dheera, "/v1/chat/completions", proxyHeaders, (s) => ({ model: "bench-bridge", messages, stream: s }), "(d) dheera_ai chat bridge"),
       f: t("f", "responses", dheera, "/v1/responses", proxyHeaders, (s) => ({ model: "bench-routed", input: INPUT, stream: s }), "(f) dheera_ai /v1/responses, 2 deployments + router"),
       ...(virtualKey
-        ? { g: t("g", "responses", dheera, "/v1/responses", { ...JSON_CT, authorization: `Bearer ${virtualKey}` }, (s) => ({ model: "bench-responses", input: INPUT, stream: s }), "(g) dheera_ai /v1/responses, virtual key with limits") }
+        ? {
+            g: t("g", "responses", dheera, "/v1/responses", { ...JSON_CT, authorization: `Bearer ${virtualKey}` }, (s) => ({ model: "bench-responses", input: INPUT, stream: s }), "(g) dheera_ai /v1/responses, virtual key with limits"),
+            // Issue 18's realistic configuration, everything on at once: a virtual key with limits
+            // and a budget, a model_name with two deployments and a router with retries and a
+            // fallback, the spend store, the request log line and the metrics (both on by default).
+            r: t("r", "responses", dheera, "/v1/responses", { ...JSON_CT, authorization: `Bearer ${virtualKey}` }, (s) => ({ model: "bench-routed", input: INPUT, stream: s }), "(r) realistic: virtual key, router over 2 deployments, spend, log, metrics"),
+          }
         : {}),
     },
     chat: {
