@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Profiles dheera_ai under one load case with `node --cpu-prof` and prints the top frames.
 //   pnpm --filter @dheera/bench profile -- c-responses-json [d-responses-sse ...] [--duration 10] [--rate 1000]
-// Case ids: c-responses-json, c-responses-sse, d-responses-json, d-responses-sse, e-chat-json, e-chat-sse.
+// Case ids: c-responses-json, c-responses-sse, d-responses-json, d-responses-sse, e-chat-json, e-chat-sse, and f-, g-, r-responses-json/sse.
 // Build first (pnpm build). The .cpuprofile files stay in the printed folder (open them in
 // Chrome DevTools or speedscope).
 import { mkdtempSync } from "node:fs";
@@ -19,7 +19,7 @@ if (ids.length === 0) ids.push("c-responses-json");
 installCleanup();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "dheera-profile-"));
 const fake = await startFake(tmp);
-const config = writeProxyConfig(tmp, fake.url);
+const config = writeProxyConfig(tmp, fake.url, { router: true });
 for (const id of ids) {
   const p = await profileCase({ id, logDir: tmp, upstream: fake, config, durationS: value("duration") ?? 8, connections: value("connections") ?? 32, overallRate: value("rate") });
   const row = (r) => `${r.ms.toFixed(1).padStart(9)} ms ${r.pctOfBusy.toFixed(1).padStart(5)} %  ${r.name}`;

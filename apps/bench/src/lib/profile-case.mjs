@@ -4,7 +4,7 @@ import { mkdirSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { summarizeProfile } from "./cpuprofile.mjs";
 import { loadCase } from "./load.mjs";
-import { startDheera, targets } from "./setup.mjs";
+import { createBenchKey, startDheera, targets } from "./setup.mjs";
 
 /** `id` is a case id such as `c-responses-json` or `d-responses-sse` or `e-chat-sse`. */
 export async function profileCase({ id, logDir, upstream, config, durationS = 5, connections = 32, overallRate }) {
@@ -14,8 +14,10 @@ export async function profileCase({ id, logDir, upstream, config, durationS = 5,
   const proc = await startDheera(logDir, config, { name: `dheera_ai-profile-${id}`, nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${dir}`] });
   let r;
   try {
-    const t = targets({ upstream: upstream.url, passthrough: "http://127.0.0.1:1", dheera: proc.url })[api]?.[kind];
-    if (!t || kind === "a" || kind === "b") throw new Error(`cannot profile ${id}: only dheera_ai cases (c, d, e)`);
+    // (g) and (r) call with a virtual key of their own.
+    const virtualKey = kind === "g" || kind === "r" ? await createBenchKey(proc.url) : undefined;
+    const t = targets({ upstream: upstream.url, passthrough: "http://127.0.0.1:1", dheera: proc.url, virtualKey })[api]?.[kind];
+    if (!t || kind === "a" || kind === "b") throw new Error(`cannot profile ${id}: only dheera_ai cases (c, d, e, f, g, r)`);
     r = await loadCase({
       url: `${t.origin}${t.path}`,
       headers: t.headers,
