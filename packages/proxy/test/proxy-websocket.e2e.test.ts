@@ -104,6 +104,8 @@ describe("WebSocket mode with the official openai client", () => {
       const firstId = (first.at(-1) as { response: { id: string } }).response.id;
       const second = await turnOf(rws, { type: "response.create", model: "codex", input: "Now fix it", store: false, include, previous_response_id: firstId });
       expect(second.at(-1)!.type).toBe("response.completed");
+      // The Response names the response it continues, as the caller sent it.
+      for (const event of second.filter((e) => "response" in e)) expect((event as { response: { previous_response_id: unknown } }).response.previous_response_id).toBe(firstId);
       const sent = emu.emulator.requests.at(-1)!.body as { input: Array<{ role?: string; type?: string; encrypted_content?: string }>; previous_response_id?: string };
       expect(sent.previous_response_id).toBeUndefined();
       // What Codex depends on passes through untouched: store:false, the include, and the

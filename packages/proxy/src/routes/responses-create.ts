@@ -141,10 +141,12 @@ export async function streamResponse(
     errorEvent?: PipeOptions["errorEvent"];
     /** The upstream WebSocket a WebSocket turn uses on this deployment, when it has one open (else HTTP). */
     socketFor?: (target: RouterTarget, options: CallOptions) => Promise<UpstreamResponsesSocket | undefined>;
+    /** The previous_response_id the caller sent, when the proxy replaced it with the whole conversation. */
+    echoPrevious?: string | undefined;
   } = {},
 ): Promise<void> {
   const { ctx, res } = route;
-  const { socketFor, ...pipeOptions } = relayOptions;
+  const { socketFor, echoPrevious, ...pipeOptions } = relayOptions;
   await runModelCall(s, route, call, {
     operation: "responses",
     model: request.model,
@@ -163,6 +165,7 @@ export async function streamResponse(
         encryptedMark: state.markContent ? encryptedContentMark(attempt.target.id) : undefined,
         redact: s.redactText,
         ids: state.conversation ? [state.conversation] : undefined,
+        echoPrevious,
       });
       await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, {
         encodeId: encode,

@@ -157,8 +157,12 @@ export class ResponsesConnection {
         });
       }
       delete body.background;
+      const named = typeof body.previous_response_id === "string" ? body.previous_response_id : undefined;
       const context = this.#memory.expand(body, frameBytes);
+      // Expanded: the upstream sees no previous_response_id, the caller's Response still names it.
+      const echoPrevious = named !== undefined && body.previous_response_id === undefined ? named : undefined;
       if (body.generate === false) {
+        if (echoPrevious !== undefined) body.previous_response_id = echoPrevious;
         const id = this.#warmUp(body, ctx);
         this.#memory.remember(id, context, [], 0);
         return;
@@ -170,6 +174,7 @@ export class ResponsesConnection {
       await streamResponse(s, { ctx, res: answer }, call, request, responsesState(s, request), {
         errorEvent: errorFrameEvent,
         socketFor: (target, options) => this.#socketFor(target, options, ctx),
+        echoPrevious,
       });
       status = answer.statusCode;
       if (terminal) this.#memory.remember(terminal.id, context, terminal.output, terminal.bytes);

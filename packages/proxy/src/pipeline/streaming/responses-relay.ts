@@ -24,6 +24,11 @@ export interface ResponsesRelayOptions {
   redact?: ((text: string) => string) | undefined;
   /** Other upstream ids the events echo, with the caller's: a conversation's. */
   ids?: ReadonlyArray<{ upstreamId: string; id: string }> | undefined;
+  /**
+   * The previous_response_id the caller sent when the proxy sent the whole conversation instead
+   * (a WebSocket follow-up of an unstored response): the snapshots' `null` becomes it again.
+   */
+  echoPrevious?: string | undefined;
 }
 
 /**
@@ -78,6 +83,7 @@ export class ResponsesRelay implements SseRelay {
     // Upstreams write compact JSON in their events, so the member has one spelling.
     if (options.encryptedMark !== undefined) this.#addReplacement(ENCRYPTED_CONTENT, `${ENCRYPTED_CONTENT}${options.encryptedMark}`);
     for (const { upstreamId, id } of options.ids ?? []) this.#addReplacement(quoted(upstreamId), quoted(id));
+    if (options.echoPrevious !== undefined) this.#addReplacement('"previous_response_id":null', `"previous_response_id":${quoted(options.echoPrevious)}`);
   }
 
   get finished(): boolean {
