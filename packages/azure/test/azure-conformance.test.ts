@@ -22,6 +22,7 @@ describeProviderConformance({
   models: { responses: "azure/gpt-4o", chat: "azure/gpt-4o" },
   stored: true,
   cancel: true,
+  replay: true,
   prices: { priced: "azure/gpt-4o", unpriced: "azure/gpt-4o-unpriced-deployment" },
 });
 
@@ -33,6 +34,7 @@ describeProviderConformance({
   models: { responses: "azure/o1-pro", chat: "azure/gpt-4.1" },
   stored: true,
   cancel: true,
+  replay: true,
 });
 
 describeProviderConformance({

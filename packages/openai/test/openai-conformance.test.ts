@@ -19,6 +19,7 @@ describeProviderConformance({
   },
   models: { responses: "openai/gpt-4o", chat: "openai/gpt-4o" },
   stored: true,
+  replay: true,
   cancel: true,
 });
 

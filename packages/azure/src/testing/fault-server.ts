@@ -1,4 +1,4 @@
-import { acceptResponsesSockets } from "./responses-socket-server.js";
+import { acceptResponsesSockets, type SocketPaths } from "./responses-socket-server.js";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createAzureEmulator, type AzureEmulator } from "./azure-emulator.js";
@@ -102,6 +102,8 @@ export async function startFaultServer<E extends FaultServerHandler>(
   emulator: E,
   { fault: decide }: EmulatorServerOptions = {},
   errors: InjectedErrorAnswers = AZURE_INJECTED_ERRORS,
+  /** Where the emulator serves WebSocket mode (default Azure's v1 path); false: nowhere. */
+  socketPaths?: SocketPaths | false,
 ): Promise<EmulatorServer<E>> {
   const exchanges: EmulatorExchange[] = [];
   const server = createServer((req, res) => {
@@ -120,7 +122,7 @@ export async function startFaultServer<E extends FaultServerHandler>(
     // A failing body (an injected reset included) cuts the connection.
     serve().catch(() => res.destroy());
   });
-  const sockets = await acceptResponsesSockets(server, (request) => emulator.handle(request), () => `http://127.0.0.1:${port}`);
+  const sockets = await acceptResponsesSockets(server, (request) => emulator.handle(request), () => `http://127.0.0.1:${port}`, socketPaths);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -18,6 +18,7 @@ export {
 export { startAzureEmulatorFromCli, type CliIo } from "./start-from-cli.js";
 /** Serves any web-style handler (Request -> Response) on loopback, streaming bodies frame by frame: for other providers' emulators. */
 export { listenWithNodeHttp } from "./node-http-server.js";
+export type { SocketPaths } from "./responses-socket-server.js";
 export { DEFAULT_EMULATOR_DEPLOYMENTS } from "./emulator-deployments.js";
 export { KNOWN_DATED_API_VERSIONS, V1_SURFACE_API_VERSIONS, FIRST_RESPONSES_API_VERSION } from "./emulator-api-version.js";
 export { MAGIC as EMULATOR_MAGIC_PHRASES, UNICORN_STORY, REASONING_TOKENS, DEFAULT_REASONING_SUMMARY } from "./emulated-turn.js";

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AzureEmulatorListenOptions, AzureEmulatorServer } from "./emulator-types.js";
-import { acceptResponsesSockets } from "./responses-socket-server.js";
+import { acceptResponsesSockets, type SocketPaths } from "./responses-socket-server.js";
 
 /**
  * Serves a web-style handler on a real node:http server: converts IncomingMessage to a
@@ -11,7 +11,12 @@ import { acceptResponsesSockets } from "./responses-socket-server.js";
 
 type Handler = (request: Request) => Promise<Response>;
 
-export async function listenWithNodeHttp(handle: Handler, options: AzureEmulatorListenOptions = {}): Promise<AzureEmulatorServer> {
+export async function listenWithNodeHttp(
+  handle: Handler,
+  options: AzureEmulatorListenOptions = {},
+  /** Where the emulator serves WebSocket mode (default Azure's v1 path); false: nowhere. */
+  socketPaths?: SocketPaths | false,
+): Promise<AzureEmulatorServer> {
   const host = options.host ?? "127.0.0.1";
   const open = new Set<ServerResponse>();
   let clientAborts = 0;
@@ -30,7 +35,7 @@ export async function listenWithNodeHttp(handle: Handler, options: AzureEmulator
       }
     });
   });
-  const sockets = await acceptResponsesSockets(server, handle, () => `http://${host.includes(":") ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`);
+  const sockets = await acceptResponsesSockets(server, handle, () => `http://${host.includes(":") ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`, socketPaths);
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, host, () => {

@@ -11,10 +11,21 @@ type Handle = (request: Request) => Promise<Response>;
  * the same engine, its events sent as JSON frames; errors are `{"type":"error","status",...}`
  * frames. One response at a time per connection; `generate: false` warm-ups; a follow-up with
  * `previous_response_id` and `store: false` continues from the connection's last response.
- * The classic surface has no WebSocket (404). Needs the `ws` package; without it upgrades are
- * refused, as a server without WebSocket mode refuses them.
+ * The classic surface has no WebSocket (404). Needs the `ws` package; without it (or with
+ * `paths: false`, a server that has no WebSocket mode) upgrades are refused as such a server
+ * refuses them.
  */
-export async function acceptResponsesSockets(server: Server, handle: Handle, origin: () => string): Promise<{ closeAll(): void }> {
+/** Where a server serves WebSocket mode: Azure's v1 path (default), or OpenAI's (`/v1/responses`, `/v1/models`). */
+export interface SocketPaths {
+  /** The WebSocket's path. */
+  responses: string;
+  /** A GET that checks the handshake's key as the server checks every request. */
+  probe: string;
+}
+
+const AZURE_PATHS: SocketPaths = { responses: "/openai/v1/responses", probe: "/openai/v1/models" };
+
+export async function acceptResponsesSockets(server: Server, handle: Handle, origin: () => string, paths: SocketPaths | false = AZURE_PATHS): Promise<{ closeAll(): void }> {
   const open = new Set<WebSocket>();
   let wss: WebSocketServer | undefined;
   try {
@@ -32,10 +43,10 @@ export async function acceptResponsesSockets(server: Server, handle: Handle, ori
     const url = new URL(req.url ?? "/", origin());
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    if (wss === undefined || url.pathname !== "/openai/v1/responses") return refuse(socket, await handle(new Request(url, { method: "GET", headers })));
+    if (wss === undefined || paths === false || url.pathname !== paths.responses) return refuse(socket, await handle(new Request(url, { method: "GET", headers })));
     // The handshake's key and api-version, checked as the engine checks every request.
     const probe = new URL(url);
-    probe.pathname = "/openai/v1/models";
+    probe.pathname = paths.probe;
     const checked = await handle(new Request(probe, { method: "GET", headers }));
     if (!checked.ok) return refuse(socket, checked);
     wss.handleUpgrade(req, socket, head, (ws) => {

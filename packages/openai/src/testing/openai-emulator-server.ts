@@ -1,5 +1,5 @@
 import { startFaultServer, type EmulatorServer, type EmulatorServerOptions } from "@dheera/azure/testing";
-import { createOpenAIEmulator, type OpenAIEmulator, type OpenAIEmulatorOptions } from "./openai-emulator.js";
+import { OPENAI_SOCKET_PATHS, createOpenAIEmulator, type OpenAIEmulator, type OpenAIEmulatorOptions } from "./openai-emulator.js";
 import { openAIErrors } from "./openai-errors.js";
 
 /** The OpenAI emulator on loopback, misbehaving on purpose when told to. */
@@ -17,5 +17,7 @@ export type OpenAIEmulatorServer = EmulatorServer<OpenAIEmulator>;
  * ```
  */
 export function startOpenAIEmulatorServer(options: OpenAIEmulatorOptions = {}, serverOptions: EmulatorServerOptions = {}): Promise<OpenAIEmulatorServer> {
-  return startFaultServer(createOpenAIEmulator(options), serverOptions, openAIErrors(options.chatOnly === true).injected());
+  // OpenAI serves WebSocket mode on /v1/responses; a chat-only server (vLLM) has none.
+  const socketPaths = options.chatOnly === true ? false : OPENAI_SOCKET_PATHS;
+  return startFaultServer(createOpenAIEmulator(options), serverOptions, openAIErrors(options.chatOnly === true).injected(), socketPaths);
 }

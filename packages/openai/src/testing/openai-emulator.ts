@@ -58,6 +58,9 @@ export interface OpenAIEmulator {
   reset(): void;
 }
 
+/** Where OpenAI serves the Responses API's WebSocket mode, and the GET that checks a handshake's key. */
+export const OPENAI_SOCKET_PATHS = { responses: "/v1/responses", probe: "/v1/models" } as const;
+
 export const DEFAULT_OPENAI_API_KEYS: readonly string[] = ["sk-test-openai-key"];
 export const DEFAULT_OPENAI_MODELS: readonly string[] = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-5", "o3", "o4-mini", "codex-mini-latest"];
 
@@ -174,7 +177,8 @@ export function createOpenAIEmulator(options: OpenAIEmulatorOptions = {}): OpenA
 
   return {
     handle,
-    listen: (listenOptions) => listenWithNodeHttp(handle, listenOptions),
+    // OpenAI serves WebSocket mode on /v1/responses; a chat-only server (vLLM) has none.
+    listen: (listenOptions) => listenWithNodeHttp(handle, listenOptions, chatOnly ? false : OPENAI_SOCKET_PATHS),
     requests,
     reset() {
       requests.length = 0;

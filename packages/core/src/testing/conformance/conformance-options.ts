@@ -27,6 +27,8 @@ export interface ProviderConformanceOptions {
    * keeps one queued long enough to cancel it). Default false.
    */
   cancel?: boolean;
+  /** The Responses deployment replays a stored response's events (`retrieveStream`, `starting_after`). Default false. */
+  replay?: boolean;
   /**
    * The error body the upstream sends for a status, in the upstream's own dialect, to check error
    * mapping. `secrets` are the settings' secrets: a realistic 401 body echoes the key it refused,

@@ -46,6 +46,8 @@ export function recordingTransport(inner: Transport): RecordingTransport {
     }
     return inner(request);
   };
+  // WebSockets are not recorded: they pass to the inner transport's, when it has one.
+  if (inner.openWebSocket) transport.openWebSocket = (url, headers) => inner.openWebSocket!(url, headers);
   return {
     transport,
     exchanges,
