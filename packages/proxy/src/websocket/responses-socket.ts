@@ -176,7 +176,7 @@ export class ResponsesConnection {
         socketFor: (target, options) => this.#socketFor(target, options, ctx),
         echoPrevious,
       });
-      status = answer.statusCode;
+      status = answer.statusCode || 200;
       if (terminal) this.#memory.remember(terminal.id, context, terminal.output, terminal.bytes);
     } catch (err) {
       status = this.#failed(ctx, answer, err);
