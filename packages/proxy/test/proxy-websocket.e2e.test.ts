@@ -106,6 +106,9 @@ describe("WebSocket mode with the official openai client", () => {
       expect(second.at(-1)!.type).toBe("response.completed");
       // The Response names the response it continues, as the caller sent it.
       for (const event of second.filter((e) => "response" in e)) expect((event as { response: { previous_response_id: unknown } }).response.previous_response_id).toBe(firstId);
+      // codex is on Azure's v1 API: the turn went over the proxy's WebSocket to it, which holds the
+      // first response, so the proxy sent only the new input and the upstream's id of the first.
+      expect(emu.emulator.requests.at(-1)!.headers["x-emulator-continued"]).toMatch(/^resp_[0-9a-f]{48}$/);
       const sent = emu.emulator.requests.at(-1)!.body as { input: Array<{ role?: string; type?: string; encrypted_content?: string }>; previous_response_id?: string };
       expect(sent.previous_response_id).toBeUndefined();
       // What Codex depends on passes through untouched: store:false, the include, and the

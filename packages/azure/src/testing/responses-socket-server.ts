@@ -101,8 +101,10 @@ function serveConnection(ws: WebSocket, url: URL, headers: Headers, handle: Hand
     const { type: _type, generate, stream: _stream, ...body } = frame;
     const input = typeof body.input === "string" ? [{ type: "message", role: "user", content: body.input }] : Array.isArray(body.input) ? body.input : [];
     let context: unknown[] = input;
+    let continued: string | undefined;
     if (typeof body.previous_response_id === "string" && body.previous_response_id === last?.id) {
       // The connection's own memory of an unstored response: what the server kept in memory.
+      continued = last.id;
       context = [...last.items, ...input];
       body.input = context;
       delete body.previous_response_id;
@@ -117,7 +119,7 @@ function serveConnection(ws: WebSocket, url: URL, headers: Headers, handle: Hand
     }
     const target = new URL(url);
     const answer = await handle(
-      new Request(target, { method: "POST", headers: withTransport(headers), body: JSON.stringify({ ...body, stream: true }) }),
+      new Request(target, { method: "POST", headers: withTransport(headers, continued), body: JSON.stringify({ ...body, stream: true }) }),
     );
     if (!answer.ok) {
       const parsed = (await answer.json().catch(() => ({}))) as { error?: unknown };
@@ -128,7 +130,8 @@ function serveConnection(ws: WebSocket, url: URL, headers: Headers, handle: Hand
     for (const block of text.split("\n\n")) {
       const data = block.split("\n").find((line) => line.startsWith("data: "));
       if (!data) continue;
-      const json = data.slice(6);
+      // A continued response still names the response it continues.
+      const json = continued ? data.slice(6).replace('"previous_response_id":null', `"previous_response_id":${JSON.stringify(continued)}`) : data.slice(6);
       send(json);
       const event = JSON.parse(json) as { type?: string; response?: { id: string; output?: unknown[]; store?: unknown } };
       if (event.type === "response.completed" && event.response) {
@@ -139,10 +142,12 @@ function serveConnection(ws: WebSocket, url: URL, headers: Headers, handle: Hand
 }
 
 /** Marks the engine's request as one a WebSocket turn made (the request log shows it). */
-function withTransport(headers: Headers): Headers {
+function withTransport(headers: Headers, continued: string | undefined): Headers {
   const out = new Headers(headers);
   for (const name of ["upgrade", "connection", "sec-websocket-key", "sec-websocket-version", "sec-websocket-extensions"]) out.delete(name);
   out.set("content-type", "application/json");
   out.set("x-emulator-transport", "websocket");
+  // The turn continued the connection's last response from the server's memory (the log shows it).
+  if (continued !== undefined) out.set("x-emulator-continued", continued);
   return out;
 }

@@ -143,10 +143,17 @@ export async function streamResponse(
     socketFor?: (target: RouterTarget, options: CallOptions) => Promise<UpstreamResponsesSocket | undefined>;
     /** The previous_response_id the caller sent, when the proxy replaced it with the whole conversation. */
     echoPrevious?: string | undefined;
+    /**
+     * A follow-up that the upstream WebSocket which produced the previous response can continue by
+     * itself: over that socket, `request` (the new input and the upstream's previous_response_id)
+     * is sent instead of the whole conversation; anywhere else, and if that socket no longer knows
+     * the response, the whole conversation.
+     */
+    continueOn?: { socket: UpstreamResponsesSocket; request: ResponsesCreateRequest; previousUpstreamId: string } | undefined;
   } = {},
 ): Promise<void> {
   const { ctx, res } = route;
-  const { socketFor, echoPrevious, ...pipeOptions } = relayOptions;
+  const { socketFor, echoPrevious, continueOn, ...pipeOptions } = relayOptions;
   await runModelCall(s, route, call, {
     operation: "responses",
     model: request.model,
@@ -155,12 +162,15 @@ export async function streamResponse(
     attempt: async (attempt) => {
       const encode = (id: string) => s.router.encodeResponseId(attempt.target, id);
       const socket = socketFor ? await socketFor(attempt.target, attempt.options) : undefined;
-      const result = socket ? await socket.create(request, attempt.options) : await attempt.target.deployment.responses!.stream(request, attempt.options);
+      const continued = continueOn && continueOn.socket === socket ? continueOn : undefined;
+      const result = socket
+        ? await (continued ? continueOrResend(socket, continued.request, request, attempt.options) : socket.create(request, attempt.options))
+        : await attempt.target.deployment.responses!.stream(request, attempt.options);
       // The relay reads each event's type on the bytes and tells the tap, which reads only what
       // it accounts; a lifecycle event's members are read once, for both.
       const tap = new StreamTap("responses");
       const relay = new ResponsesRelay(encode, {
-        previousUpstreamId: state.previous,
+        previousUpstreamId: continued ? continued.previousUpstreamId : state.previous,
         observer: tap,
         encryptedMark: state.markContent ? encryptedContentMark(attempt.target.id) : undefined,
         redact: s.redactText,
@@ -174,4 +184,14 @@ export async function streamResponse(
       });
     },
   });
+}
+
+/** The short follow-up over the socket that holds its previous response; the whole conversation if it has forgotten it. */
+async function continueOrResend(socket: UpstreamResponsesSocket, short: ResponsesCreateRequest, whole: ResponsesCreateRequest, options: CallOptions) {
+  try {
+    return await socket.create(short, options);
+  } catch (err) {
+    if (DheeraError.isInstance(err) && err.code === "previous_response_not_found" && !socket.closed) return socket.create(whole, options);
+    throw err;
+  }
 }

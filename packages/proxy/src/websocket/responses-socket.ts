@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import {
   DheeraError,
   type CallOptions,
+  type ResponsesCreateRequest,
   type ResponsesSocket as UpstreamResponsesSocket,
   type RouterTarget,
   InvalidRequestError,
@@ -26,6 +27,13 @@ import { errorFrame, errorFrameEvent } from "./error-frame.js";
 import { SocketAnswer } from "./socket-answer.js";
 import { TurnMemory } from "./turn-memory.js";
 import { warmUpEvents } from "./warm-up.js";
+
+/** A response an upstream WebSocket produced: the proxy's id, the socket, the upstream's id. */
+interface SocketHeld {
+  id: string;
+  socket: UpstreamResponsesSocket;
+  upstreamId: string;
+}
 
 /** Close codes: 1000 normal (the connection's time is up), 1001 going away (the proxy drains). */
 const NORMAL = 1000;
@@ -51,6 +59,8 @@ export class ResponsesConnection {
    * for the rest of the connection.
    */
   readonly #upstream = new Map<string, UpstreamResponsesSocket | "http">();
+  /** The last unstored response, when it came over an upstream WebSocket: that socket can continue it from its own memory. */
+  #lastOverSocket: SocketHeld | undefined;
   /** The upgrade's headers, for each turn's key and spend identity (never its request id: each turn has its own). */
   readonly #headers: IncomingHttpHeaders;
 
@@ -158,6 +168,7 @@ export class ResponsesConnection {
       }
       delete body.background;
       const named = typeof body.previous_response_id === "string" ? body.previous_response_id : undefined;
+      const newInput = body.input;
       const context = this.#memory.expand(body, frameBytes);
       // Expanded: the upstream sees no previous_response_id, the caller's Response still names it.
       const echoPrevious = named !== undefined && body.previous_response_id === undefined ? named : undefined;
@@ -171,13 +182,22 @@ export class ResponsesConnection {
       body.stream = true;
       const call = beginCall(s, ctx, this.#headers, "responses");
       const { request } = acceptCallBody(s, ctx, call, body, responsesCreateRequestSchema);
+      const last = this.#lastOverSocket;
+      const continueOn =
+        echoPrevious !== undefined && last?.id === echoPrevious && !last.socket.closed
+          ? { socket: last.socket, previousUpstreamId: last.upstreamId, request: { ...request, input: newInput as ResponsesCreateRequest["input"], previous_response_id: last.upstreamId } }
+          : undefined;
       await streamResponse(s, { ctx, res: answer }, call, request, responsesState(s, request), {
         errorEvent: errorFrameEvent,
         socketFor: (target, options) => this.#socketFor(target, options, ctx),
         echoPrevious,
+        continueOn,
       });
       status = answer.statusCode || 200;
-      if (terminal) this.#memory.remember(terminal.id, context, terminal.output, terminal.bytes);
+      if (terminal) {
+        this.#memory.remember(terminal.id, context, terminal.output, terminal.bytes);
+        this.#lastOverSocket = this.#overSocket(terminal.id);
+      }
     } catch (err) {
       status = this.#failed(ctx, answer, err);
     } finally {
@@ -186,6 +206,13 @@ export class ResponsesConnection {
       finishRequest(s, ctx, status, s.inFlight);
       if (this.#draining || s.isDraining()) this.drain();
     }
+  }
+
+  /** The upstream socket that produced the response `id` (the proxy's id says which deployment), if the turn used one. */
+  #overSocket(id: string): SocketHeld | undefined {
+    const decoded = this.s.router.decodeResponseId(id);
+    const socket = decoded && this.#upstream.get(decoded.target.id);
+    return decoded && socket && socket !== "http" && !socket.closed ? { id, socket, upstreamId: decoded.upstreamId } : undefined;
   }
 
   /** This connection's WebSocket to the deployment, opened on its first turn there; undefined: use HTTP. */
