@@ -279,8 +279,11 @@ describe.skipIf(SKIP_POSTGRES || SKIP_REDIS)("limits across two replicas on one 
     expect(rows).toHaveLength(30);
 
     await admin(a, "POST", "/team/new", { team_id: "shared-budget", max_budget: 0.000001 });
-    const one = (await admin(a, "POST", "/key/generate", { team_id: "shared-budget" })).body.key as string;
-    const two = (await admin(b, "POST", "/key/generate", { team_id: "shared-budget" })).body.key as string;
+    const madeOne = await admin(a, "POST", "/key/generate", { team_id: "shared-budget" });
+    const madeTwo = await admin(b, "POST", "/key/generate", { team_id: "shared-budget" });
+    expect([madeOne.status, madeTwo.status], JSON.stringify([madeOne.body, madeTwo.body])).toEqual([200, 200]);
+    const one = madeOne.body.key as string;
+    const two = madeTwo.body.key as string;
     expect((await call(a, one)).status).toBe(200);
     // The cost is in Redis the moment the call ends: the other replica refuses the team at once.
     const refused = await call(b, two);

@@ -207,7 +207,7 @@ export class KeyAdmin {
       if (isUniqueViolation(err)) throw conflict("A key with this key_alias or secret, or a team with this team_id, already exists.", null);
       throw err;
     }
-    await this.cache.check().catch(() => undefined);
+    await this.cache.checkAfterWrite().catch(() => undefined);
   }
 }
 

@@ -85,6 +85,15 @@ export class KeyCache {
     return this.#keys.get(token);
   }
 
+  /**
+   * A check that starts after this call: one already under way may have read the database
+   * before a write this replica just made, and joining it would leave the write unseen.
+   */
+  async checkAfterWrite(): Promise<void> {
+    if (this.#checking) await this.#checking.catch(() => undefined);
+    await this.check();
+  }
+
   /** Reloads when the database changed; concurrent callers share one check. */
   check(): Promise<void> {
     this.#checking ??= (async () => {
