@@ -126,17 +126,32 @@ function serveConnection(ws: WebSocket, url: URL, headers: Headers, handle: Hand
       const retryAfter = answer.headers.get("retry-after");
       return send({ type: "error", status: answer.status, error: parsed.error ?? { message: "The request failed." }, ...(retryAfter ? { headers: { "retry-after": retryAfter } } : {}) });
     }
-    const text = await answer.text();
-    for (const block of text.split("\n\n")) {
-      const data = block.split("\n").find((line) => line.startsWith("data: "));
-      if (!data) continue;
+    // Each event goes out as it comes from the engine (its stream delays included), never the whole stream at once.
+    for await (const data of eventData(answer.body)) {
       // A continued response still names the response it continues.
-      const json = continued ? data.slice(6).replace('"previous_response_id":null', `"previous_response_id":${JSON.stringify(continued)}`) : data.slice(6);
+      const json = continued ? data.replace('"previous_response_id":null', `"previous_response_id":${JSON.stringify(continued)}`) : data;
       send(json);
-      const event = JSON.parse(json) as { type?: string; response?: { id: string; output?: unknown[]; store?: unknown } };
+      const event = JSON.parse(json) as { type?: string; response?: { id: string; output?: unknown[] } };
       if (event.type === "response.completed" && event.response) {
         last = body.store === false ? { id: event.response.id, items: [...context, ...(event.response.output ?? [])] } : undefined;
       }
+    }
+  }
+}
+
+/** The `data:` of each SSE event of a body, as its events arrive (the engine writes `\n`-ended lines). */
+async function* eventData(body: ReadableStream<Uint8Array> | null): AsyncGenerator<string> {
+  if (!body) return;
+  const decoder = new TextDecoder();
+  let rest = "";
+  const reader = body.getReader();
+  for (let read = await reader.read(); !read.done; read = await reader.read()) {
+    rest += decoder.decode(read.value, { stream: true });
+    let end: number;
+    while ((end = rest.indexOf("\n\n")) !== -1) {
+      const data = rest.slice(0, end).split("\n").find((line) => line.startsWith("data: "));
+      rest = rest.slice(end + 2);
+      if (data) yield data.slice(6);
     }
   }
 }

@@ -21,9 +21,9 @@ import { acceptCallBody } from "../pipeline/read-call-request.js";
 import type { ProxyServices } from "../pipeline/services.js";
 import { newRequestContext, type RequestContext } from "../http/request-context.js";
 import { finishRequest } from "../http/request-handler.js";
-import { jsonDepthExceeds } from "../http/json-depth.js";
 import { responsesState, streamResponse } from "../routes/responses-create.js";
 import { errorFrame, errorFrameEvent } from "./error-frame.js";
+import { parseFrame, readTerminal } from "./frames-in.js";
 import { SocketAnswer } from "./socket-answer.js";
 import { TurnMemory } from "./turn-memory.js";
 import { warmUpEvents } from "./warm-up.js";
@@ -263,42 +263,9 @@ export class ResponsesConnection {
     if (!DheeraError.isInstance(shown)) this.s.logger.error({ request_id: ctx.id, err: this.s.redact(String(shown)) }, "unexpected error in a WebSocket turn");
     const mapped = toOpenAIError(shown);
     const error = { ...mapped.body.error, message: this.s.redactText(mapped.body.error.message) };
-    if (!answer.headersSent) this.#send(errorFrame(mapped.status, error, { ...answer.headers, ...stringHeaders(mapped.headers) }));
+    if (!answer.headersSent) this.#send(errorFrame(mapped.status, error, { ...answer.headers, ...mapped.headers }));
     ctx.error = { status: mapped.status, type: error.type, code: error.code, message: error.message };
     ctx.log.error = { type: error.type, code: error.code, message: error.message };
     return answer.headersSent ? answer.statusCode : mapped.status;
   }
-}
-
-/** A frame's JSON object, or the 400 that says what is wrong with it. */
-function parseFrame(bytes: Buffer, maxDepth: number): Record<string, unknown> | DheeraError {
-  if (jsonDepthExceeds(bytes, maxDepth)) {
-    return new InvalidRequestError(`The event nests arrays and objects more than ${maxDepth} levels deep.`, { code: "json_too_deep" });
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return new InvalidRequestError("We could not parse the JSON of your event: each frame must be one JSON object.", { code: "invalid_json" });
-  }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
-    return new InvalidRequestError("Each event must be a JSON object with a 'type'.", { code: "invalid_json" });
-  }
-  return value as Record<string, unknown>;
-}
-
-/** The response of a terminal event that continues a conversation (completed or incomplete), read only for unstored turns. */
-function readTerminal(data: string): { id: string; output: unknown[]; bytes: number } | undefined {
-  if (!data.includes('"response.completed"') && !data.includes('"response.incomplete"')) return undefined;
-  const event = JSON.parse(data) as { type?: unknown; response?: { id?: unknown; output?: unknown } };
-  if (event.type !== "response.completed" && event.type !== "response.incomplete") return undefined;
-  const id = event.response?.id;
-  const output = event.response?.output;
-  return typeof id === "string" ? { id, output: Array.isArray(output) ? output : [], bytes: data.length } : undefined;
-}
-
-function stringHeaders(headers: Record<string, unknown>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = String(value);
-  return out;
 }
