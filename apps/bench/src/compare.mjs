@@ -3,6 +3,7 @@
 //   pnpm --filter @dheera/bench compare -- --base /path/to/other/checkout [--cases c-json,d-sse] [--rounds 3] [--duration 3]
 //   ... --cases mem-c,mem-d [--streams 1000]   peak RSS with that many open streams, a fresh process per build and round
 //   ... --rate 1000                             fixed rate instead of closed loop: p50 / p99 latency per build and (b)
+//   ... --warm 3                                seconds each process runs a case unmeasured before the rounds
 // The other checkout must be built (pnpm install && pnpm build there). Without --base, only
 // this checkout's dheera_ai is measured against the pass-through (b).
 //
@@ -27,20 +28,23 @@ const cases = opt("cases", "c-json,c-sse,d-json,d-sse").split(",");
 const rounds = Number(opt("rounds", "3"));
 const duration = Number(opt("duration", "3"));
 const rate = opt("rate") === undefined ? undefined : Number(opt("rate"));
+/** Seconds each process runs a case, unmeasured, before the rounds. */
+const warm = Number(opt("warm", "3"));
 
 installCleanup();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "dheera-compare-"));
 const fake = await startFake(tmp);
 const passthrough = await startPassthrough(tmp, fake.url);
-// An older build (--base) may not know the router settings; case f needs them.
-const config = writeProxyConfig(tmp, fake.url, { router: !basePath });
+// An older build (--base) may not know the router settings; cases f and r need them (a base
+// without them fails to start, which says so).
+const config = writeProxyConfig(tmp, fake.url, { router: !basePath || cases.some((id) => /^[fr]-/.test(id)) });
 const builds = [{ name: "this", start: (name = "dheera_ai") => startDheera(tmp, config, { name }) }];
 if (basePath) builds.push({ name: "base", start: (name = "dheera_ai-base") => startBase(path.resolve(basePath), name) });
 const streamCases = cases.filter((id) => id.startsWith("mem-"));
 const loadCases = cases.filter((id) => !id.startsWith("mem-"));
 if (loadCases.length) for (const b of builds) b.proc = await b.start();
-// Case g needs a virtual key; a build without them skips it.
-if (loadCases.some((id) => id.startsWith("g-"))) for (const b of builds) b.virtualKey = await createBenchKey(b.proc.url);
+// Cases g and r need a virtual key; a build without them skips them.
+if (loadCases.some((id) => /^[gr]-/.test(id))) for (const b of builds) b.virtualKey = await createBenchKey(b.proc.url);
 
 /** The other checkout's CLI, with its own @dheera/* packages (the config's folder decides which provider loads). */
 async function startBase(root, name) {
@@ -65,10 +69,11 @@ async function startBase(root, name) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const targetOf = (url, kind, virtualKey) => targets({ upstream: fake.url, passthrough: passthrough.url, dheera: url, virtualKey }).responses[kind];
 
-async function measure(t, stream, pid) {
+async function measure(t, stream, pid, warmS = rate ? 1 : 0.5) {
   const load = (seconds) =>
     loadCase({ url: `${t.origin}${t.path}`, headers: t.headers, body: JSON.stringify(t.body(stream)), connections: 32, duration: seconds, warmup: 0, ...(rate ? { overallRate: rate } : {}) });
-  await load(rate ? 1 : 0.5); // warm-up, not counted in the CPU either
+  await load(warmS); // warm-up, not counted in the CPU either
+  if (warmS === 0) return undefined;
   const c0 = cpuMs(pid);
   const r = await load(duration);
   return { rps: r.rps, p50: r.latencyMs.p50, p99: r.latencyMs.p99, cpuUs: ((cpuMs(pid) - c0) * 1000) / Math.max(1, r.requests), bad: r.errors + r.non2xx };
@@ -79,12 +84,21 @@ for (const id of loadCases) {
   const [kind, mode] = id.split("-");
   const stream = mode === "sse";
   const rows = builds.map((b) => ({ name: b.name, ratio: [], cpu: [], p50: [], p99: [], bad: 0 }));
-  const passRow = { name: "(b)", p50: [], p99: [] };
+  const passRow = { name: "(b)", p50: [], p99: [], cpuB: [] };
+  // A process's first seconds of a case run slower (the JIT is still compiling its path): each
+  // one runs the case unmeasured first, so round 1 is not a warm-up for whoever goes first.
+  for (const [t, pid] of [[targetOf(passthrough.url, "b"), passthrough.pid], ...builds.map((b) => [targetOf(b.proc.url, kind, b.virtualKey), b.proc.pid])]) {
+    if (t) await measure(t, stream, pid, warm);
+  }
   for (let round = 0; round < rounds; round++) {
     const b = await measure(targetOf(passthrough.url, "b"), stream, passthrough.pid);
     passRow.p50.push(b.p50);
     passRow.p99.push(b.p99);
-    for (const [i, build] of builds.entries()) {
+    passRow.cpuB.push(b.cpuUs);
+    // The builds take turns going first.
+    const order = builds.map((_, i) => (i + round) % builds.length);
+    for (const i of order) {
+      const build = builds[i];
       const target = targetOf(build.proc.url, kind, build.virtualKey);
       if (!target) continue;
       const m = await measure(target, stream, build.proc.pid);
@@ -101,13 +115,15 @@ for (const id of loadCases) {
     }
     continue;
   }
+  const passCpu = median(passRow.cpuB);
+  console.log(`${id.padEnd(7)} (b)   CPU ${Math.round(passCpu)} us/req`);
   for (const r of rows) {
     if (r.ratio.length === 0) {
       console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  (not supported by this build)`);
       continue;
     }
     const ratios = r.ratio.map((x) => x.toFixed(2)).join(" ");
-    console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  x(b) median ${median(r.ratio).toFixed(2)} [${ratios}]  CPU ${Math.round(median(r.cpu))} us/req${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
+    console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  x(b) median ${median(r.ratio).toFixed(2)} [${ratios}]  CPU ${Math.round(median(r.cpu))} us/req (${(median(r.cpu) / passCpu).toFixed(2)}x (b))${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
   }
 }
 // Memory: a fresh process per build and round, so that earlier load does not count.

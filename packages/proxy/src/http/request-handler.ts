@@ -5,7 +5,7 @@ import { sendError } from "./http-io.js";
 import { createRequestContext, type RequestContext } from "./request-context.js";
 import type { RouteTable } from "./route-table.js";
 import type { Authenticator } from "../auth/authenticator.js";
-import type { Logger } from "../logging/logger.js";
+import { requestLineWriter, type Logger, type RequestLineWriter } from "../logging/logger.js";
 import type { ProxyMetrics } from "../observability/proxy-metrics.js";
 import type { Tracing } from "../observability/tracing.js";
 
@@ -152,7 +152,12 @@ function finishAttachment(s: HttpServices, ctx: RequestContext, status: number, 
   }
 }
 
+/** One writer per logger, made on its first request line. */
+const lineWriters = new WeakMap<Logger, RequestLineWriter>();
+
 function logRequest(s: HttpServices, ctx: RequestContext, status: number, endedAt: number): void {
+  let write = lineWriters.get(s.logger);
+  if (write === undefined) lineWriters.set(s.logger, (write = requestLineWriter(s.logger)));
   const line = {
     request_id: ctx.id,
     method: ctx.method,
@@ -161,8 +166,7 @@ function logRequest(s: HttpServices, ctx: RequestContext, status: number, endedA
     latency_ms: Math.round((endedAt - ctx.startedAt) * 100) / 100,
     ...ctx.log,
   };
-  if (status >= 500) s.logger.warn(line, "request");
-  else s.logger.info(line, "request");
+  write(status >= 500 ? "warn" : "info", line);
 }
 
 /** Name and message of an unexpected error; never its enumerable fields (request options may hold keys). */

@@ -48,6 +48,31 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
 /** The message of the per-request log line (server/request-handler.ts): known fields, never a secret. */
 const REQUEST_LINE = "request";
+
+/** Writes one per-request log line (`msg: "request"`) at `info` or `warn`. */
+export type RequestLineWriter = (level: "info" | "warn", fields: Record<string, unknown>) => void;
+
+/**
+ * The per-request line, serialised here instead of by pino: the same bytes pino writes (level
+ * label, time, the logger's bindings, the fields, msg), in one native `JSON.stringify` of the
+ * fields instead of pino's key-by-key serialisation, its hooks and its intermediate strings. It
+ * is the one line every request writes, so this is a tenth of what a request allocates. A logger
+ * not made by createLogger (its destination unknown here) goes through pino as before.
+ */
+export function requestLineWriter(logger: Logger): RequestLineWriter {
+  const destination = destinations.get(logger);
+  if (!destination) return (level, fields) => logger[level](fields, REQUEST_LINE);
+  // pino's own serialised bindings (`,"pid":1,"name":"dheera_ai"`): `bindings()` leaves out `base`.
+  const chindings = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
+  if (typeof chindings !== "string") return (level, fields) => logger[level](fields, REQUEST_LINE);
+  const after = chindings;
+  const closing = `"msg":${JSON.stringify(REQUEST_LINE)}}\n`;
+  return (level, fields) => {
+    if (!logger.isLevelEnabled(level)) return;
+    const body = JSON.stringify(fields);
+    destination.write(`{"level":"${level}","time":${Date.now()}${after},${body.length > 2 ? `${body.slice(1, -1)},` : ""}${closing}`);
+  };
+}
 const CENSOR = "[REDACTED]";
 const SECRET_HEADERS = ["authorization", "api-key", "x-api-key"] as const;
 const SECRET_FIELDS = ["api_key", "master_key"] as const;
