@@ -32,4 +32,14 @@ describe("request context", () => {
     expect(ctx.abortCause).toBe("client_closed");
     expect(ctx.signal.aborted).toBe(true);
   });
+
+  it("gives every request its own id unless the client sent a plain one", () => {
+    const ids = new Set(Array.from({ length: 1000 }, () => createRequestContext(fakes().req, fakes().res).id));
+    expect(ids.size).toBe(1000);
+    for (const id of ids) expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    const mine = { url: "/x", method: "GET", headers: { "x-request-id": "trace-1234" } } as unknown as IncomingMessage;
+    expect(createRequestContext(mine, fakes().res).id).toBe("trace-1234");
+    const odd = { url: "/x", method: "GET", headers: { "x-request-id": "bad id\n" } } as unknown as IncomingMessage;
+    expect(createRequestContext(odd, fakes().res).id).toMatch(/^req_/);
+  });
 });

@@ -15,5 +15,8 @@ describe("timeOrderedId", () => {
     expect(earlier < later).toBe(true);
     const same = new Set(Array.from({ length: 10_000 }, () => timeOrderedId(1_000_000)));
     expect(same.size).toBe(10_000);
+    // Every variant digit occurs (its two low bits are random), and the random digits vary.
+    expect(new Set([...same].map((id) => id[19])).size).toBe(4);
+    expect(new Set([...same].map((id) => id.slice(24))).size).toBe(10_000);
   });
 });

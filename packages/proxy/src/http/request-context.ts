@@ -1,9 +1,9 @@
-import { randomUUID } from "node:crypto";
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import { performance } from "node:perf_hooks";
 import type { LoggedError, TokenUsage } from "@dheera/core";
 import type { Identity } from "../keys/key-identity.js";
 import type { RequestTrace } from "../observability/tracing.js";
+import { randomHex } from "./random-hex.js";
 
 /** What one request log line says (besides method, path, status and latency). */
 export interface RequestLogFields {
@@ -86,37 +86,56 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
  * ServerResponse (above); a WebSocket connection makes one per `response.create` it carries.
  */
 export function newRequestContext(method: string, url: string, headers: IncomingHttpHeaders): RequestContext {
-  const q = url.indexOf("?");
-  const incoming = headers["x-request-id"];
+  return new Context(method, url, headers);
+}
+
+/**
+ * One class, so every request's context has the same shape and its lazy parts (query, signal)
+ * are methods on the prototype instead of closures made per request.
+ */
+class Context implements RequestContext {
+  readonly id: string;
+  readonly startedAt = performance.now();
+  readonly startedAtMs = Date.now();
+  readonly path: string;
+  abortCause: AbortCause | undefined = undefined;
+  readonly log: RequestLogFields = {};
+  attachment: RequestAttachment | undefined = undefined;
+  trace: RequestTrace | undefined = undefined;
+  route: string | undefined = undefined;
+  identity: Identity | undefined = undefined;
+  error: LoggedError | undefined = undefined;
   // Created on first use (the first read of `signal`, or an abort): requests that never reach
   // upstream work, or that finish without reading it, make none.
-  let controller: AbortController | undefined;
-  let query: URLSearchParams | undefined;
-  const ctx: RequestContext = {
-    id: typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomUUID().replaceAll("-", "")}`,
-    startedAt: performance.now(),
-    startedAtMs: Date.now(),
-    method,
-    path: q === -1 ? url : url.slice(0, q),
-    get query() {
-      return (query ??= new URLSearchParams(q === -1 ? "" : url.slice(q + 1)));
-    },
-    get signal() {
-      return (controller ??= new AbortController()).signal;
-    },
-    abortCause: undefined,
-    abort(cause) {
-      controller ??= new AbortController();
-      if (controller.signal.aborted) return;
-      ctx.abortCause = cause;
-      controller.abort(new DOMException(cause === "shutdown" ? "The proxy is shutting down." : "The client closed the connection.", "AbortError"));
-    },
-    log: {},
-    attachment: undefined,
-    trace: undefined,
-    route: undefined,
-    identity: undefined,
-    error: undefined,
-  };
-  return ctx;
+  #controller: AbortController | undefined = undefined;
+  #query: URLSearchParams | undefined = undefined;
+  readonly #url: string;
+  readonly #q: number;
+
+  constructor(
+    readonly method: string,
+    url: string,
+    headers: IncomingHttpHeaders,
+  ) {
+    const incoming = headers["x-request-id"];
+    this.id = typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomHex(16)}`;
+    this.#url = url;
+    this.#q = url.indexOf("?");
+    this.path = this.#q === -1 ? url : url.slice(0, this.#q);
+  }
+
+  get query(): URLSearchParams {
+    return (this.#query ??= new URLSearchParams(this.#q === -1 ? "" : this.#url.slice(this.#q + 1)));
+  }
+
+  get signal(): AbortSignal {
+    return (this.#controller ??= new AbortController()).signal;
+  }
+
+  abort(cause: AbortCause): void {
+    const controller = (this.#controller ??= new AbortController());
+    if (controller.signal.aborted) return;
+    this.abortCause = cause;
+    controller.abort(new DOMException(cause === "shutdown" ? "The proxy is shutting down." : "The client closed the connection.", "AbortError"));
+  }
 }

@@ -76,9 +76,10 @@ export interface LimitStore {
   /**
    * All or nothing across `subjects`: either every subject has room for one more request (rpm,
    * max_parallel), is under its tpm for the window and under its budget, and the request is counted
-   * against every one of them; or nothing is counted and the first limit hit is named.
+   * against every one of them; or nothing is counted and the first limit hit is named. Answered
+   * at once when nothing needs waiting for (the in-process counters' usual case), else later.
    */
-  admit(subjects: readonly LimitSubject[], now?: number): Promise<Admission>;
+  admit(subjects: readonly LimitSubject[], now?: number): Admission | Promise<Admission>;
   /**
    * What `subject` has spent of its budget in the current period, as admission counts it (the
    * database's spend when first read, plus what settled since); null while that is not known.

@@ -28,10 +28,11 @@ export class MemoryLimitStore implements LimitStore {
   readonly backend = "memory" as const;
   readonly #counters = new Map<string, Counters>();
 
-  admit(subjects: readonly LimitSubject[], now?: number): Promise<Admission> {
+  admit(subjects: readonly LimitSubject[], now?: number): Admission | Promise<Admission> {
     const at = now ?? Date.now();
     const reads = this.#budgetReads(subjects, at);
-    if (reads === undefined) return Promise.resolve(this.admitNow(subjects, at));
+    // No promise when no budget read is pending: a call on the in-process counters takes no extra turn.
+    if (reads === undefined) return this.admitNow(subjects, at);
     return Promise.all(reads).then(() => this.admitNow(subjects, now ?? Date.now()));
   }
 

@@ -64,7 +64,7 @@ export class RedisLimitStore implements LimitStore {
     this.#renewTimer.unref();
   }
 
-  admit(subjects: readonly LimitSubject[], now?: number): Promise<Admission> {
+  admit(subjects: readonly LimitSubject[], now?: number): Admission | Promise<Admission> {
     if (!this.#up) return this.#whileDown(subjects, now);
     const reads = this.#baseReads(subjects);
     const run = () => this.#admit(subjects, now ?? Date.now()).catch((err: unknown) => {
@@ -175,7 +175,7 @@ export class RedisLimitStore implements LimitStore {
     return reads;
   }
 
-  #whileDown(subjects: readonly LimitSubject[], now: number | undefined): Promise<Admission> {
+  #whileDown(subjects: readonly LimitSubject[], now: number | undefined): Admission | Promise<Admission> {
     if (this.options.failureMode === "fail_closed") {
       return Promise.reject(
         new DheeraError("Rate limits cannot be checked right now (the proxy's Redis is unavailable); try again shortly.", {

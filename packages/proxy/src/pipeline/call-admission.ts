@@ -16,7 +16,9 @@ export function admitCall(s: ProxyServices, ctx: RequestContext, res: ResponseHe
   if (identity?.kind !== "virtual") return;
   checkModelAccess(s, ctx, model);
   if (identity.subjects.length === 0 || s.limits === undefined) return;
-  return s.limits.admit(identity.subjects).then((admission) => settleAdmission(s, res, call, admission));
+  const admission = s.limits.admit(identity.subjects);
+  if (admission instanceof Promise) return admission.then((a) => settleAdmission(s, res, call, a));
+  settleAdmission(s, res, call, admission);
 }
 
 /** A virtual key may call only its models: else 403, before anything else is counted. */
@@ -35,7 +37,10 @@ export function checkModelAccess(s: Pick<ProxyServices, "metrics">, ctx: Request
 }
 
 function settleAdmission(s: ProxyServices, res: ResponseHead, call: CallRecord, admission: Admission): void {
-  if (!res.headersSent) for (const [name, value] of Object.entries(admission.headers)) res.setHeader(name, value);
+  if (!res.headersSent) {
+    const headers = admission.headers;
+    for (const name in headers) res.setHeader(name, headers[name as keyof typeof headers]!);
+  }
   if (admission.ok) {
     call.lease = admission.lease;
     return;

@@ -12,7 +12,17 @@ export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: n
   const latencyMs = Math.max(0, endedAt - ctx.startedAt);
   const error = ctx.error ?? call.failure ?? (httpStatus >= 400 ? statusError(httpStatus) : null);
   const deployment = call.target?.deployment;
-  return {
+  const cost = callCost(call);
+  // Built field by field (no spread of temporary objects): one of these is made per model call.
+  const metadata: LoggingPayload["metadata"] = { request_id: ctx.id, model_name: call.modelName, api_key_hash: call.apiKeyHash };
+  // LiteLLM's names for the key's alias and team in a logging payload's metadata.
+  if (call.keyId !== null) {
+    metadata.user_api_key_alias = call.keyAlias;
+    metadata.user_api_key_team_id = call.teamId;
+  }
+  if (call.target) metadata.deployment_id = call.target.id;
+  if (call.fallbackModel) metadata.fallback_model = call.fallbackModel;
+  const payload: LoggingPayload = {
     id: ctx.id,
     call_type: call.type,
     model: call.modelName,
@@ -27,25 +37,16 @@ export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: n
     time_to_first_token_ms: call.stream && call.firstTokenAt !== null ? round(Math.max(0, call.firstTokenAt - ctx.startedAt)) : null,
     stream: call.stream,
     usage: call.usage,
-    ...priced(callCost(call), deployment?.priceSource),
+    cost,
+    // The source that priced the cost, when there is one.
+    price_source: cost !== null ? (deployment?.priceSource ?? null) : null,
     status: error ? "failure" : "success",
     error,
-    ...(call.attempts.length > 0 ? { attempts: call.attempts } : {}),
-    metadata: {
-      request_id: ctx.id,
-      model_name: call.modelName,
-      api_key_hash: call.apiKeyHash,
-      // LiteLLM's names for the key's alias and team in a logging payload's metadata.
-      ...(call.keyId !== null ? { user_api_key_alias: call.keyAlias, user_api_key_team_id: call.teamId } : {}),
-      ...(call.target ? { deployment_id: call.target.id } : {}),
-      ...(call.fallbackModel ? { fallback_model: call.fallbackModel } : {}),
-    },
-  };
-}
-
-/** The cost and, when there is one, the source that priced it. */
-function priced(cost: number | null, source: string | undefined): { cost: number | null; price_source: string | null } {
-  return { cost, price_source: cost !== null ? (source ?? null) : null };
+  } as LoggingPayload;
+  // In this order: the payload's JSON (webhooks, stdout) keeps the field order it always had.
+  if (call.attempts.length > 0) payload.attempts = call.attempts;
+  payload.metadata = metadata;
+  return payload;
 }
 
 function statusError(status: number): LoggedError {

@@ -35,7 +35,8 @@ export async function runModelCall<T>(
   call: CallRecord,
   spec: ModelCallSpec<T>,
 ): Promise<RouteResult<T>> {
-  await admitCall(s, ctx, res, call, spec.model);
+  const admitting = admitCall(s, ctx, res, call, spec.model);
+  if (admitting) await admitting;
   const allowed = ctx.identity?.kind === "virtual" ? ctx.identity.allowedModels : null;
   const trace = ctx.trace;
   let traced: AttemptTrace | undefined;

@@ -1,6 +1,6 @@
-import { randomUUID } from "node:crypto";
 import type { LoggingPayload } from "@dheera/core";
 import { z } from "zod";
+import { randomHex } from "../http/random-hex.js";
 import type { SPEND_COLUMNS } from "./spend-columns.js";
 
 /*
@@ -65,10 +65,13 @@ export type SpendColumnsMatchSchema = MustBeTrue<SameKeys<(typeof SPEND_COLUMNS)
  */
 export function timeOrderedId(now = Date.now()): string {
   const time = now.toString(16).padStart(12, "0");
-  // randomUUID() is xxxxxxxx-xxxx-4xxx-Vxxx-xxxxxxxxxxxx: the part after its version digit is
-  // random and already carries the RFC variant bits (V); the version becomes 7.
-  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${randomUUID().slice(15)}`;
+  // xxxxxxxx-xxxx-7xxx-Vxxx-xxxxxxxxxxxx: 18 random hex digits, and V the RFC variant (10) with 2 random bits.
+  const r = randomHex(10);
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${r.slice(0, 3)}-${VARIANT[hexValue(r.charCodeAt(3)) & 3]}${r.slice(4, 7)}-${r.slice(7, 19)}`;
 }
+
+const VARIANT = "89ab";
+const hexValue = (code: number) => (code < 58 ? code - 48 : code - 87);
 
 /** Who made the call, as a spend row names it. */
 export interface SpendIdentity {
