@@ -3,7 +3,8 @@
 //   pnpm --filter @dheera/bench compare -- --base /path/to/other/checkout [--cases c-json,d-sse] [--rounds 3] [--duration 3]
 //   ... --cases mem-c,mem-d [--streams 1000]   peak RSS with that many open streams, a fresh process per build and round
 //   ... --rate 1000                             fixed rate instead of closed loop: p50 / p99 latency per build and (b)
-//   ... --warm 3                                seconds each process runs a case unmeasured before the rounds
+//   ... --workers 2                             this checkout also as `dheera_ai --num_workers 2` (x2): CPU per request over all its processes
+//   ... --warm 3                                seconds each process runs a case unmeasured before the rounds (12 with --workers)
 // The other checkout must be built (pnpm install && pnpm build there). Without --base, only
 // this checkout's dheera_ai is measured against the pass-through (b).
 //
@@ -15,7 +16,8 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, symlinkSync } from "n
 import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { cpuMs } from "./lib/cpu.mjs";
+import { request } from "undici";
+import { groupCpuMs as cpuMs } from "./lib/cpu.mjs";
 import { loadCase } from "./lib/load.mjs";
 import { openStreams } from "./lib/open-streams.mjs";
 import { installCleanup, startNode } from "./lib/processes.mjs";
@@ -28,8 +30,14 @@ const cases = opt("cases", "c-json,c-sse,d-json,d-sse").split(",");
 const rounds = Number(opt("rounds", "3"));
 const duration = Number(opt("duration", "3"));
 const rate = opt("rate") === undefined ? undefined : Number(opt("rate"));
-/** Seconds each process runs a case, unmeasured, before the rounds. */
-const warm = Number(opt("warm", "3"));
+/** With `--workers N`, this checkout also runs as `dheera_ai --num_workers N` (CPU counted over its processes). */
+const workers = opt("workers") === undefined ? undefined : Number(opt("workers"));
+/**
+ * Seconds each process runs a case, unmeasured, before the rounds: until V8 has compiled the hot
+ * path (a JIT still compiling in the background counts as CPU per request). Workers of
+ * --num_workers each see a share of the load and compile their own code, so they get longer.
+ */
+const warm = Number(opt("warm", workers ? "12" : "3"));
 
 installCleanup();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "dheera-compare-"));
@@ -40,11 +48,30 @@ const passthrough = await startPassthrough(tmp, fake.url);
 const config = writeProxyConfig(tmp, fake.url, { router: !basePath || cases.some((id) => /^[fr]-/.test(id)) });
 const builds = [{ name: "this", start: (name = "dheera_ai") => startDheera(tmp, config, { name }) }];
 if (basePath) builds.push({ name: "base", start: (name = "dheera_ai-base") => startBase(path.resolve(basePath), name) });
+if (workers) {
+  // Its own folder, so its workers share one spend database, as a deployment's would.
+  const dir = path.join(tmp, "workers");
+  mkdirSync(dir);
+  const workersConfig = writeProxyConfig(dir, fake.url, { router: true });
+  builds.push({ name: `x${workers}`, workers, start: (name = `dheera_ai-${workers}-workers`) => startDheera(dir, workersConfig, { name, args: ["--num_workers", String(workers)] }) });
+}
 const streamCases = cases.filter((id) => id.startsWith("mem-"));
 const loadCases = cases.filter((id) => !id.startsWith("mem-"));
 if (loadCases.length) for (const b of builds) b.proc = await b.start();
 // Cases g and r need a virtual key; a build without them skips them.
 if (loadCases.some((id) => /^[gr]-/.test(id))) for (const b of builds) b.virtualKey = await createBenchKey(b.proc.url);
+// A key made on one worker reaches the others through the shared database (their key caches poll it).
+for (const b of builds) if (b.workers && b.virtualKey) await untilAccepted(b.proc.url, b.virtualKey);
+
+async function untilAccepted(url, key) {
+  const deadline = Date.now() + 15_000;
+  for (let ok = 0; ok < 20; ) {
+    const res = await request(`${url}/v1/models`, { headers: { authorization: `Bearer ${key}` } });
+    await res.body.dump();
+    ok = res.statusCode === 200 ? ok + 1 : 0;
+    if (Date.now() > deadline) throw new Error("the virtual key was not accepted by every worker within 15 s");
+  }
+}
 
 /** The other checkout's CLI, with its own @dheera/* packages (the config's folder decides which provider loads). */
 async function startBase(root, name) {

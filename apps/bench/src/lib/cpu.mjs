@@ -1,8 +1,28 @@
 // CPU time a process has used (user + system), from /proc/<pid>/stat, in milliseconds.
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
 
 // USER_HZ is 100 on every Linux Node supports.
 const TICK_MS = 10;
+
+/**
+ * CPU time of a process and its child processes (the workers of `dheera_ai --num_workers N`,
+ * forked by the primary), in milliseconds; a process without children is counted alone.
+ */
+export function groupCpuMs(pid) {
+  const own = cpuMs(pid);
+  if (own === undefined) return undefined;
+  let total = own;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry) || Number(entry) === pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) total += cpuMs(Number(entry)) ?? 0;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
 
 export function cpuMs(pid) {
   try {

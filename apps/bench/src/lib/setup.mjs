@@ -93,13 +93,13 @@ export function cleanEnv() {
   return env;
 }
 
-export async function startDheera(logDir, configFile, { name = "dheera_ai", nodeArgs = [] } = {}) {
+export async function startDheera(logDir, configFile, { name = "dheera_ai", nodeArgs = [], args = [] } = {}) {
   if (!existsSync(CLI)) throw new Error(`${path.relative(ROOT, CLI)} is missing: build first (pnpm bench builds everything, or pnpm build).`);
   const p = await startNode({
     name,
     script: CLI,
     nodeArgs,
-    args: ["--config", configFile, "--port", "0", "--host", "127.0.0.1"],
+    args: ["--config", configFile, "--port", "0", "--host", "127.0.0.1", ...args],
     cwd: path.dirname(configFile),
     env: cleanEnv(),
     logDir,
