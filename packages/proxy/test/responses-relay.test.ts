@@ -63,7 +63,7 @@ describe("ResponsesRelay", () => {
     const relay = new ResponsesRelay(encode);
     const first = events[0]!;
     expect(relay.push(new TextEncoder().encode(first.slice(0, 40)))).toBe("");
-    expect(relay.push(new TextEncoder().encode(first.slice(40)))).toContain(encode(UP));
+    expect(String(relay.push(new TextEncoder().encode(first.slice(40))))).toContain(encode(UP));
   });
 
   it("is not finished when the upstream stops before the terminal event, and numbers its error event", () => {
@@ -138,6 +138,21 @@ describe("ResponsesRelay on bytes, with a StreamTap", () => {
     expect(out).toContain(encode(UP));
     expect(tap.accounting.usage).toMatchObject({ total_tokens: 8 });
     expect(relay.finished).toBe(true);
+  });
+});
+
+describe("ResponsesRelay replacing ids in bytes", () => {
+  it("keeps multi-byte text around a replaced id intact, cut anywhere", () => {
+    const text = `héllo ✓ 🦄 "${UP}" ü`;
+    const created = `event: response.created\ndata: {"type":"response.created","response":{"id":"${UP}","instructions":"${text.replaceAll('"', '\\"')}"}}\n\n`;
+    const delta = `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","delta":"✓ ${UP} 🦄"}\n\n`;
+    const bytes = Buffer.from(created + delta);
+    const want = (created + delta).replaceAll(`"${UP}"`, `"${encode(UP)}"`);
+    for (let cut = 1; cut < bytes.length; cut += 7) {
+      const relay = new ResponsesRelay(encode);
+      const out = Buffer.concat([relay.push(bytes.subarray(0, cut)), relay.push(bytes.subarray(cut)), Buffer.from(relay.end())].map((p) => (typeof p === "string" ? Buffer.from(p) : Buffer.from(p))));
+      expect(out.toString("utf8")).toBe(want);
+    }
   });
 });
 

@@ -62,7 +62,7 @@ export interface ResponsesEventObserver {
  */
 export class ResponsesRelay implements SseRelay {
   #pending: Buffer | undefined;
-  #replacements: { from: string; fromBytes: Buffer; to: string }[] = [];
+  #replacements: { from: string; fromBytes: Buffer; to: string; toBytes: Buffer }[] = [];
   #learned = false;
   #events = 0;
   #finished = false;
@@ -131,10 +131,30 @@ export class ResponsesRelay implements SseRelay {
       start = end === -1 ? buf.length : end + 2;
     }
     if (this.#scrub) return this.#replace(buf.toString("utf8"));
+    return this.#replaceBytes(buf);
+  }
+
+  /**
+   * The replacements on bytes: the spans between matches are copied once into the output (no
+   * decoding to a string, no split and join, no encoding again on the socket's way). A chunk
+   * with nothing to replace is passed on as it came.
+   */
+  #replaceBytes(buf: Buffer): Buffer {
+    let out = buf;
     for (const r of this.#replacements) {
-      if (buf.indexOf(r.fromBytes) !== -1) return this.#replace(buf.toString("utf8"));
+      let at = out.indexOf(r.fromBytes);
+      if (at === -1) continue;
+      const parts: Buffer[] = [];
+      let from = 0;
+      while (at !== -1) {
+        parts.push(out.subarray(from, at), r.toBytes);
+        from = at + r.fromBytes.length;
+        at = out.indexOf(r.fromBytes, from);
+      }
+      parts.push(out.subarray(from));
+      out = Buffer.concat(parts);
     }
-    return buf;
+    return out;
   }
 
   #processText(text: string): string {
@@ -242,7 +262,7 @@ export class ResponsesRelay implements SseRelay {
   }
 
   #addReplacement(from: string, to: string): void {
-    this.#replacements.push({ from, fromBytes: Buffer.from(from), to });
+    this.#replacements.push({ from, fromBytes: Buffer.from(from), to, toBytes: Buffer.from(to) });
   }
 }
 
