@@ -11,9 +11,12 @@ const delegate: Transport = (request) => {
   slot.current ??= undiciTransport();
   return slot.current(request);
 };
-// WebSockets follow the chosen transport too: the undici one has them, fetchTransport does not.
+// WebSockets and response cuts follow the chosen transport too: the undici one has them, fetchTransport does not.
 Object.defineProperty(delegate, "openWebSocket", {
   get: () => (slot.current ??= undiciTransport()).openWebSocket,
+});
+Object.defineProperty(delegate, "cutsResponses", {
+  get: () => (slot.current ??= undiciTransport()).cutsResponses === true,
 });
 
 /**

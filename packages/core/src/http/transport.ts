@@ -45,9 +45,19 @@ export interface UpstreamResponse {
   text(): Promise<string>;
   /** Discard the body so the connection can be reused. */
   dump(): Promise<void>;
+  /**
+   * Optional (see `Transport.cutsResponses`): ends the exchange now; the body's reader gets
+   * `reason` (an AbortError when none is given) as its error, never a mapped network error.
+   */
+  abort?(reason?: unknown): void;
 }
 
 export type Transport = ((request: UpstreamRequest) => Promise<UpstreamResponse>) & {
+  /**
+   * Optional: true when every response has `abort`. A caller that must be able to cut a stream
+   * on its own then needs no AbortController of its own per request, linked to the caller's.
+   */
+  readonly cutsResponses?: boolean;
   /**
    * Optional: opens a WebSocket (a provider's Responses WebSocket mode). A transport without it
    * (`fetchTransport`, a recording transport) keeps every call on HTTP.

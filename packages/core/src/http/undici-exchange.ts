@@ -29,6 +29,8 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
   /** The reader waiting for the next chunk (iteration) or for the end (text, dump, pipe). */
   #wake: (() => void) | undefined;
   #sink: ChunkSink | undefined;
+  /** Why the caller cut the exchange (`UpstreamResponse.abort`): what the reader gets, unmapped. */
+  #cutReason: unknown;
   readonly #resume = () => this.#controller?.resume();
   readonly #onAbort = () => this.#controller?.abort(this.#req.signal?.reason);
 
@@ -85,7 +87,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
 
   onResponseError(_controller: Dispatcher.DispatchController, err: Error): void {
     this.#settle();
-    const mapped = this.#mapError(err);
+    const mapped = this.#cutReason ?? this.#mapError(err);
     if (this.#reject) {
       const reject = this.#reject;
       this.#resolve = this.#reject = undefined;
@@ -178,6 +180,11 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
       text: () => {
         this.#claim("text");
         return this.#text();
+      },
+      abort: (reason?: unknown) => {
+        if (this.#cutReason !== undefined || this.#ended || this.#error !== undefined) return;
+        this.#cutReason = reason ?? new DOMException("This operation was aborted", "AbortError");
+        this.#controller?.abort(this.#cutReason as Error);
       },
       dump: () => {
         if (this.#mode !== "unread" && this.#mode !== "iterating" && this.#mode !== "piping") return Promise.resolve();

@@ -118,4 +118,34 @@ describe("undiciTransport: pushed bodies (body.pipe)", { timeout: 5_000 }, () =>
     });
     await expect(piped).rejects.toMatchObject({ name: "AbortError" });
   });
+
+  it("cuts one response on its own (abort): the reader gets the reason as it was, the upstream sees the close", async () => {
+    const stream = openStreamHandler();
+    const server = await serve(stream.handler);
+    expect(transport.cutsResponses).toBe(true);
+    const caller = new AbortController();
+    const res = await transport({ method: "GET", url: server.url, headers: {}, signal: caller.signal });
+    const why = new DOMException("The client closed the connection.", "AbortError");
+    const piped = res.body.pipe!({
+      write: () => {
+        res.abort!(why);
+        return true;
+      },
+    });
+    await expect(piped).rejects.toBe(why);
+    await stream.closed;
+    // The caller's own signal was never touched.
+    expect(caller.signal.aborted).toBe(false);
+  });
+
+  it("cuts an iterated body with an AbortError when no reason is given", async () => {
+    const stream = openStreamHandler();
+    const server = await serve(stream.handler);
+    const res = await transport({ method: "GET", url: server.url, headers: {} });
+    const it = res.body[Symbol.asyncIterator]();
+    await it.next();
+    res.abort!();
+    await expect(it.next()).rejects.toMatchObject({ name: "AbortError" });
+    await stream.closed;
+  });
 });

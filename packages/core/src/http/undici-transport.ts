@@ -72,6 +72,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       }
     });
   return Object.assign(send, {
+    cutsResponses: true,
     close: () => agent.close(),
     openWebSocket: (url: string, headers: Record<string, string>): UpstreamWebSocket => new (undiciWebSocket())(url, { headers, dispatcher: agent }),
   });

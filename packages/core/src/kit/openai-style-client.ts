@@ -128,7 +128,8 @@ export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): Open
   const send = async (method: HttpMethod, url: string, body: unknown, call: CallOptions | undefined, abortable: boolean) => {
     let controller: AbortController | undefined;
     let signal = call?.signal;
-    if (abortable) {
+    // A transport whose responses can be cut (the default one) needs no controller of ours.
+    if (abortable && transport.cutsResponses !== true) {
       const c = (controller = new AbortController());
       const onAbort = () => c.abort(call?.signal?.reason);
       if (call?.signal?.aborted) onAbort();
@@ -136,10 +137,12 @@ export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): Open
       signal = c.signal;
     }
     const timeoutMs = call?.timeoutMs ?? options.timeoutMs;
+    // Key auth answers at once; only a token (Entra ID) may have to be fetched first.
+    const pending = headersFor(call, body !== undefined);
     const response = await transport({
       method,
       url,
-      headers: await headersFor(call, body !== undefined),
+      headers: pending instanceof Promise ? await pending : pending,
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       ...(signal ? { signal } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
@@ -147,6 +150,10 @@ export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): Open
     if (response.status < 200 || response.status >= 300) {
       const bodyText = await response.text().catch(() => "");
       throw mapError({ status: response.status, bodyText, headers: response.headers, secrets });
+    }
+    if (abortable && controller === undefined && response.abort) {
+      const cut = response.abort;
+      return { response, abort: (reason?: unknown) => cut(reason) };
     }
     return { response, abort: (reason?: unknown) => controller?.abort(reason) };
   };
