@@ -65,12 +65,11 @@ export function requestLineWriter(logger: Logger): RequestLineWriter {
   // pino's own serialised bindings (`,"pid":1,"name":"dheera_ai"`): `bindings()` leaves out `base`.
   const chindings = (logger as unknown as Record<symbol, unknown>)[pino.symbols.chindingsSym];
   if (typeof chindings !== "string") return (level, fields) => logger[level](fields, REQUEST_LINE);
-  const after = chindings;
   const closing = `"msg":${JSON.stringify(REQUEST_LINE)}}\n`;
   return (level, fields) => {
     if (!logger.isLevelEnabled(level)) return;
     const body = JSON.stringify(fields);
-    destination.write(`{"level":"${level}","time":${Date.now()}${after},${body.length > 2 ? `${body.slice(1, -1)},` : ""}${closing}`);
+    destination.write(`{"level":"${level}","time":${Date.now()}${chindings},${body.length > 2 ? `${body.slice(1, -1)},` : ""}${closing}`);
   };
 }
 const CENSOR = "[REDACTED]";
