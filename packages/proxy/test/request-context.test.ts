@@ -3,8 +3,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { createRequestContext } from "../src/http/request-context.js";
 
-function fakes(url = "/v1/responses?x=1") {
-  const req = { url, method: "POST", headers: {} } as unknown as IncomingMessage;
+function fakes(url = "/v1/responses?x=1", socket: object = {}) {
+  const req = { url, method: "POST", headers: {}, socket } as unknown as IncomingMessage;
   const res = Object.assign(new EventEmitter(), { writableFinished: false }) as unknown as ServerResponse;
   return { req, res };
 }
@@ -41,5 +41,35 @@ describe("request context", () => {
     expect(createRequestContext(mine, fakes().res).id).toBe("trace-1234");
     const odd = { url: "/x", method: "GET", headers: { "x-request-id": "bad id\n" } } as unknown as IncomingMessage;
     expect(createRequestContext(odd, fakes().res).id).toMatch(/^req_/);
+  });
+
+  it("passes an untouched abort controller on to the next request on the same connection, never a used one", () => {
+    const socket = {};
+    const first = createRequestContext(fakes("/a", socket).req, fakes().res);
+    const signal = first.signal;
+    const listener = () => undefined;
+    signal.addEventListener("abort", listener);
+    signal.removeEventListener("abort", listener);
+    first.release();
+    const second = createRequestContext(fakes("/b", socket).req, fakes().res);
+    expect(second.signal).toBe(signal);
+    expect(second.signal.aborted).toBe(false);
+
+    // A listener left behind (a provider that never removed its own): not passed on.
+    second.signal.addEventListener("abort", () => undefined);
+    second.release();
+    const third = createRequestContext(fakes("/c", socket).req, fakes().res);
+    expect(third.signal).not.toBe(signal);
+
+    // Aborted: not passed on either; and another connection never gets it.
+    const used = third.signal;
+    third.abort("client_closed");
+    third.release();
+    const fourth = createRequestContext(fakes("/d", socket).req, fakes().res);
+    expect(fourth.signal).not.toBe(used);
+    expect(fourth.signal.aborted).toBe(false);
+    fourth.release();
+    const elsewhere = createRequestContext(fakes("/e", {}).req, fakes().res);
+    expect(elsewhere.signal).not.toBe(fourth.signal);
   });
 });

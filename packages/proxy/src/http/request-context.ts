@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import { getEventListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { LoggedError, TokenUsage } from "@dheera/core";
 import type { Identity } from "../keys/key-identity.js";
@@ -53,6 +54,11 @@ export interface RequestContext {
   /** Why `signal` fired, once it has. */
   abortCause: AbortCause | undefined;
   abort(cause: AbortCause): void;
+  /**
+   * The request is over (its log line written): an abort controller it made and left untouched
+   * (never aborted, no listener left) goes to the next request on the same connection.
+   */
+  release(): void;
   readonly log: RequestLogFields;
   /**
    * What a layer above attached to the request (the pipeline's model call): told when the
@@ -73,7 +79,7 @@ export interface RequestContext {
 const CLIENT_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function createRequestContext(req: IncomingMessage, res: ServerResponse): RequestContext {
-  const ctx = newRequestContext(req.method ?? "GET", req.url ?? "/", req.headers);
+  const ctx = new Context(req.method ?? "GET", req.url ?? "/", req.headers, req.socket as SpareSlot);
   // 'close' before the response finished = the client went away: stop the upstream at once.
   res.on("close", () => {
     if (!res.writableFinished) ctx.abort("client_closed");
@@ -88,6 +94,16 @@ export function createRequestContext(req: IncomingMessage, res: ServerResponse):
 export function newRequestContext(method: string, url: string, headers: IncomingHttpHeaders): RequestContext {
   return new Context(method, url, headers);
 }
+
+/**
+ * Where a connection keeps an abort controller its last request made and left untouched. Every
+ * model call needs one (its signal goes to the upstream call); making an AbortSignal and its
+ * listener map costs more than the rest of the context, and keep-alive clients send their
+ * requests one after another on the same connection. One a request aborted, or that still has
+ * a listener (a provider that never removed its own), is never passed on.
+ */
+const SPARE = Symbol("dheera.spareAbortController");
+type SpareSlot = { [SPARE]?: AbortController | undefined };
 
 /**
  * One class, so every request's context has the same shape and its lazy parts (query, signal)
@@ -111,12 +127,15 @@ class Context implements RequestContext {
   #query: URLSearchParams | undefined = undefined;
   readonly #url: string;
   readonly #q: number;
+  readonly #connection: SpareSlot | undefined;
 
   constructor(
     readonly method: string,
     url: string,
     headers: IncomingHttpHeaders,
+    connection?: SpareSlot,
   ) {
+    this.#connection = connection;
     const incoming = headers["x-request-id"];
     this.id = typeof incoming === "string" && CLIENT_ID.test(incoming) ? incoming : `req_${randomHex(16)}`;
     this.#url = url;
@@ -129,13 +148,29 @@ class Context implements RequestContext {
   }
 
   get signal(): AbortSignal {
-    return (this.#controller ??= new AbortController()).signal;
+    return (this.#controller ??= this.#newController()).signal;
   }
 
   abort(cause: AbortCause): void {
-    const controller = (this.#controller ??= new AbortController());
+    const controller = (this.#controller ??= this.#newController());
     if (controller.signal.aborted) return;
     this.abortCause = cause;
     controller.abort(new DOMException(cause === "shutdown" ? "The proxy is shutting down." : "The client closed the connection.", "AbortError"));
+  }
+
+  release(): void {
+    const controller = this.#controller;
+    const connection = this.#connection;
+    if (controller === undefined || connection === undefined) return;
+    this.#controller = undefined;
+    if (!controller.signal.aborted && getEventListeners(controller.signal, "abort").length === 0) connection[SPARE] = controller;
+  }
+
+  #newController(): AbortController {
+    const connection = this.#connection;
+    const spare = connection?.[SPARE];
+    if (spare === undefined) return new AbortController();
+    connection![SPARE] = undefined;
+    return spare;
   }
 }

@@ -141,6 +141,7 @@ export function finishRequest(s: HttpServices, ctx: RequestContext, status: numb
   s.metrics?.requestFinished(ctx.route ?? "unmatched", ctx.method, status);
   ctx.trace?.end(status, ctx.route, ctx.error);
   logRequest(s, ctx, status, endedAt);
+  ctx.release();
 }
 
 /** The model call's payload and spend row; a failure here is logged and never reaches the client. */
