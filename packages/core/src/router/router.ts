@@ -160,9 +160,7 @@ export class Router {
 
   /** The deployment that issued a response id, and the upstream's own id; undefined for ids that are not ours. */
   decodeResponseId(id: string): { target: RouterTarget; upstreamId: string } | undefined {
-    const decoded = decodeResponseId(id);
-    const target = decoded && this.#byId.get(decoded.deploymentKey);
-    return target ? { target, upstreamId: decoded.upstreamId } : undefined;
+    return this.#holder(decodeResponseId(id));
   }
 
   /** The routable id the caller sees for an upstream conversation id (`conv_...`). */
@@ -172,7 +170,11 @@ export class Router {
 
   /** The deployment that holds a conversation, and the upstream's own id; undefined for ids that are not ours. */
   decodeConversationId(id: string): { target: RouterTarget; upstreamId: string } | undefined {
-    const decoded = decodeConversationId(id);
+    return this.#holder(decodeConversationId(id));
+  }
+
+  /** The deployment a decoded routable id names, with the upstream's own id; undefined when none here has that key. */
+  #holder(decoded: { deploymentKey: string; upstreamId: string } | undefined): { target: RouterTarget; upstreamId: string } | undefined {
     const target = decoded && this.#byId.get(decoded.deploymentKey);
     return target ? { target, upstreamId: decoded.upstreamId } : undefined;
   }
