@@ -26,8 +26,14 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
   #queued = 0;
   #ended = false;
   #error: unknown;
-  /** The reader waiting for the next chunk (iteration) or for the end (text, dump, pipe). */
+  /** The iterating reader waiting for the next chunk. */
   #wake: (() => void) | undefined;
+  /**
+   * The reader waiting for the end (text, dump, pipe), settled by the handler itself: a plain
+   * promise, not an async loop, so an open stream holds no suspended function (and none of the
+   * chunks it last looked at) for as long as it lasts.
+   */
+  #end: { resolve: () => void; reject: (err: unknown) => void } | undefined;
   #sink: ChunkSink | undefined;
   /** Why the caller cut the exchange (`UpstreamResponse.abort`): what the reader gets, unmapped. */
   #cutReason: unknown;
@@ -113,7 +119,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  async #pipe(sink: ChunkSink): Promise<void> {
+  #pipe(sink: ChunkSink): Promise<void> {
     // What arrived before the pipe started goes first, then chunks are pushed as they come.
     const queued = this.#queue;
     this.#queue = [];
@@ -121,16 +127,12 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
     this.#sink = sink;
     const controller = this.#controller!;
     let flowing = true;
-    for (const chunk of queued) {
-      if (this.#sink === undefined) break; // the sink failed
-      flowing = this.#push(controller, chunk) && flowing;
+    for (let i = 0; i < queued.length && this.#sink !== undefined; i++) {
+      flowing = this.#push(controller, queued[i]!) && flowing;
     }
     if (flowing) controller.resume();
-    try {
-      await this.#untilEnd();
-    } finally {
-      this.#sink = undefined;
-    }
+    // The sink is let go when the end settles (#wakeReader).
+    return this.#untilEnd();
   }
 
   #settle(): void {
@@ -141,6 +143,13 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
     const wake = this.#wake;
     this.#wake = undefined;
     wake?.();
+    const end = this.#end;
+    if (end === undefined || (!this.#ended && this.#error === undefined)) return;
+    this.#end = undefined;
+    this.#sink = undefined;
+    // An end that arrived wins over a later error, as a reader polling both would see it.
+    if (this.#ended) end.resolve();
+    else end.reject(this.#error);
   }
 
   #waitForMore(): Promise<void> {
@@ -212,11 +221,16 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
     }
   }
 
-  async #untilEnd(): Promise<void> {
-    while (!this.#ended) {
-      if (this.#error !== undefined) throw this.#error;
-      await this.#waitForMore();
+  #untilEnd(): Promise<void> {
+    if (this.#ended) {
+      this.#sink = undefined;
+      return Promise.resolve();
     }
+    if (this.#error !== undefined) {
+      this.#sink = undefined;
+      return Promise.reject(this.#error);
+    }
+    return new Promise((resolve, reject) => (this.#end = { resolve, reject }));
   }
 
   async #text(): Promise<string> {

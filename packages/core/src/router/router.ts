@@ -82,6 +82,9 @@ interface Group {
   pick: Picker<RouterTarget>;
 }
 
+/** How one attempt ended, for `run` to decide what comes next. */
+type AttemptOutcome<T> = { ok: true; value: T } | { ok: false; error: unknown; failure: FailureClass; committed: boolean };
+
 /**
  * Routes model calls over a model_list: picks a deployment by the routing strategy, runs the
  * caller's attempt, classifies a failure, retries (at once on another healthy deployment, else
@@ -304,13 +307,18 @@ export class Router {
     return group.pick(pool, { stream, now });
   }
 
-  async #attempt<T>(
+  /**
+   * One try on `target`, to its end. Not an async function: while a stream runs, only the
+   * caller's own work is suspended, not a router frame as well (an open stream holds as little
+   * as it can).
+   */
+  #attempt<T>(
     request: RouteRequest<T>,
     target: RouterTarget,
     modelName: string,
     number: number,
     deadline: number | undefined,
-  ): Promise<{ ok: true; value: T } | { ok: false; error: unknown; failure: FailureClass; committed: boolean }> {
+  ): Promise<AttemptOutcome<T>> {
     const health = target.health;
     const startedAt = this.#now();
     let committed = false;
@@ -357,31 +365,47 @@ export class Router {
       tokens: (count) => health.addTokens(this.#now(), count),
     };
     health.started(startedAt);
-    try {
-      const value = await request.attempt(attempt);
-      const endedAt = this.#now();
-      if (lateFailure !== undefined) {
-        const failure = classifyFailure(lateFailure, request.pinned !== undefined);
-        health.ended(endedAt, failure.deploymentFault ? { failure } : {});
-      } else {
-        health.ended(endedAt, request.stream ? (ttftMs === undefined ? {} : { ttftMs }) : { latencyMs: endedAt - startedAt });
-      }
-      request.onAttempt?.(record(target, modelName, lateFailure, endedAt - startedAt));
-      return { ok: true, value };
-    } catch (caught) {
-      const endedAt = this.#now();
-      const error = timedOut && !committed ? deadlineError(modelName, number) : caught;
-      const failure = classifyFailure(error, request.pinned !== undefined);
-      if (failure.kind === "aborted" || failure.kind === "unknown") health.abandoned();
-      else health.ended(endedAt, failure.deploymentFault ? { failure } : {});
-      request.onAttempt?.(record(target, modelName, error, endedAt - startedAt));
-      // A deadline is final: nothing is left for another attempt.
-      if (timedOut && !committed) return { ok: false, error, failure: { ...failure, kind: "unknown" }, committed };
-      return { ok: false, error, failure, committed };
-    } finally {
+    const cleanUp = () => {
       if (timer !== undefined) clearTimeout(timer);
       unlink?.();
+    };
+    const succeeded = (value: T): AttemptOutcome<T> => {
+      try {
+        const endedAt = this.#now();
+        if (lateFailure !== undefined) {
+          const failure = classifyFailure(lateFailure, request.pinned !== undefined);
+          health.ended(endedAt, failure.deploymentFault ? { failure } : {});
+        } else {
+          health.ended(endedAt, request.stream ? (ttftMs === undefined ? {} : { ttftMs }) : { latencyMs: endedAt - startedAt });
+        }
+        request.onAttempt?.(record(target, modelName, lateFailure, endedAt - startedAt));
+        return { ok: true, value };
+      } finally {
+        cleanUp();
+      }
+    };
+    const failed = (caught: unknown): AttemptOutcome<T> => {
+      try {
+        const endedAt = this.#now();
+        const error = timedOut && !committed ? deadlineError(modelName, number) : caught;
+        const failure = classifyFailure(error, request.pinned !== undefined);
+        if (failure.kind === "aborted" || failure.kind === "unknown") health.abandoned();
+        else health.ended(endedAt, failure.deploymentFault ? { failure } : {});
+        request.onAttempt?.(record(target, modelName, error, endedAt - startedAt));
+        // A deadline is final: nothing is left for another attempt.
+        if (timedOut && !committed) return { ok: false, error, failure: { ...failure, kind: "unknown" }, committed };
+        return { ok: false, error, failure, committed };
+      } finally {
+        cleanUp();
+      }
+    };
+    let pending: Promise<T>;
+    try {
+      pending = request.attempt(attempt);
+    } catch (err) {
+      return Promise.resolve(failed(err));
     }
+    return pending.then(succeeded, failed);
   }
 
   /** Why nothing can serve `modelName` now: every deployment cooling down (or at its limit). */
