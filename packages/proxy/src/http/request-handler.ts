@@ -83,7 +83,12 @@ export function createRequestHandler(s: HttpServices, table: RouteTable, inFligh
   };
 }
 
-async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse) {
+/**
+ * Matches the route, authenticates and runs the handler; every failure becomes an answer here.
+ * The handler's promise is returned with the failure path attached, not awaited: a streamed
+ * answer then holds no suspended dispatch for as long as it lasts.
+ */
+async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     // HTTP/1.1 requires it (Node's own check answers a bare 400; this one, the OpenAI shape).
     if (req.headers.host === undefined && req.httpVersionMajor === 1 && req.httpVersionMinor >= 1) {
@@ -106,27 +111,35 @@ async function dispatch(s: HttpServices, table: RouteTable, ctx: RequestContext,
       const identity = s.auth.identify(req.headers, match.route.models ? "model" : "admin");
       ctx.identity = identity instanceof Promise ? await identity : identity;
     }
-    await match.route.handler({ ctx, req, res, params: match.params });
+    const handled = match.route.handler({ ctx, req, res, params: match.params });
+    if (handled instanceof Promise) return handled.then(ignore, (err: unknown) => failed(s, ctx, res, err));
   } catch (err) {
-    if (DheeraError.isInstance(err) && err.upstreamRequestId) ctx.log.upstream_request_id ??= err.upstreamRequestId;
-    if (ctx.abortCause === "client_closed" && isAbortError(err)) {
-      ctx.error = loggedErrorOf(err);
-      return; // nobody left to answer
-    }
-    const shown =
-      ctx.abortCause === "shutdown" && isAbortError(err)
-        ? new DheeraError("The proxy is shutting down; the request was cut.", { status: 503, code: "proxy_shutting_down" })
-        : err;
-    if (!DheeraError.isInstance(shown)) s.logger.error({ request_id: ctx.id, err: s.redact(describe(shown)) }, "unexpected error");
-    if (res.headersSent) {
-      ctx.error = loggedErrorOf(shown);
-      if (!res.writableEnded) res.end();
-      return;
-    }
-    const mapped = sendError(res, shown);
-    ctx.error = { status: mapped.status, type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
-    ctx.log.error = { type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
+    failed(s, ctx, res, err);
   }
+}
+
+function ignore(): void {}
+
+/** Answers a request that failed: an OpenAI-shaped error while nothing was sent, else the end of what was. */
+function failed(s: HttpServices, ctx: RequestContext, res: ServerResponse, err: unknown): void {
+  if (DheeraError.isInstance(err) && err.upstreamRequestId) ctx.log.upstream_request_id ??= err.upstreamRequestId;
+  if (ctx.abortCause === "client_closed" && isAbortError(err)) {
+    ctx.error = loggedErrorOf(err);
+    return; // nobody left to answer
+  }
+  const shown =
+    ctx.abortCause === "shutdown" && isAbortError(err)
+      ? new DheeraError("The proxy is shutting down; the request was cut.", { status: 503, code: "proxy_shutting_down" })
+      : err;
+  if (!DheeraError.isInstance(shown)) s.logger.error({ request_id: ctx.id, err: s.redact(describe(shown)) }, "unexpected error");
+  if (res.headersSent) {
+    ctx.error = loggedErrorOf(shown);
+    if (!res.writableEnded) res.end();
+    return;
+  }
+  const mapped = sendError(res, shown);
+  ctx.error = { status: mapped.status, type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
+  ctx.log.error = { type: mapped.body.error.type, code: mapped.body.error.code, message: mapped.body.error.message };
 }
 
 /**

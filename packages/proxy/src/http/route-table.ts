@@ -13,7 +13,12 @@ export interface RouteCall {
   params: Record<string, string>;
 }
 
-export type RouteHandler = (call: RouteCall) => Promise<void> | void;
+/**
+ * What a route does with a request. A handler may return the promise of its last step instead of
+ * awaiting it (any value, ignored): a streamed answer then holds no suspended handler for as long
+ * as it runs.
+ */
+export type RouteHandler = (call: RouteCall) => Promise<unknown> | void;
 
 /** What a route that takes WebSocket connections keeps per connection. */
 export interface WebSocketSession {

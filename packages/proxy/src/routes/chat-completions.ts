@@ -27,7 +27,7 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
     ctx.log.stream = request.stream === true;
 
     if (request.stream === true) {
-      await runModelCall(s, route, call, {
+      return runModelCall(s, route, call, {
         operation: "chat",
         model: request.model,
         stream: true,
@@ -37,19 +37,15 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
           const relay = new ChatRelay(s.redactText);
           // A transformed stream is accounted by the provider as it builds the chunks; only a
           // native one is read here, on the side.
-          if (result.accounting) {
-            await relayStream(s, res, ctx, call, attempt, result, relay, result.accounting, { onMessage: relay.onMessage });
-            return;
-          }
+          if (result.accounting) return relayStream(s, res, ctx, call, attempt, result, relay, result.accounting, { onMessage: relay.onMessage });
           const tap = new StreamTap("chat");
           const onMessage = (message: SseMessage) => {
             relay.onMessage(message);
             tap.onMessage(message);
           };
-          await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { onMessage });
+          return relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { onMessage });
         },
       });
-      return;
     }
 
     const { value } = await runModelCall(s, route, call, {

@@ -58,7 +58,7 @@ function storedResponse(s: ProxyServices, route: RouteCall, call: CallRecord): {
  * `GET /v1/responses/{id}?stream=true&starting_after=N`: a stored (background) response's events
  * replayed from the deployment that holds it, ids rewritten as on a create's stream.
  */
-async function replayStream(s: ProxyServices, route: RouteCall, query: QueryParams): Promise<void> {
+async function replayStream(s: ProxyServices, route: RouteCall, query: QueryParams): Promise<unknown> {
   const { ctx, res } = route;
   const call = beginCall(s, ctx, route.req.headers, "responses.retrieve");
   call.stream = ctx.log.stream = true;
@@ -67,7 +67,7 @@ async function replayStream(s: ProxyServices, route: RouteCall, query: QueryPara
   if (!ops.retrieveStream) {
     throw new InvalidRequestError(`The deployment behind '${target.modelName}' cannot replay a response as a stream.`, { param: "stream", code: "unsupported_parameter" });
   }
-  await runModelCall(s, route, call, {
+  return runModelCall(s, route, call, {
     operation: "responses",
     model: target.modelName,
     stream: true,
@@ -77,7 +77,7 @@ async function replayStream(s: ProxyServices, route: RouteCall, query: QueryPara
       const result = await ops.retrieveStream!(upstreamId, query, attempt.options);
       const tap = new StreamTap("responses");
       const relay = new ResponsesRelay(encode, { observer: tap, redact: s.redactText });
-      await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode, beforeSettle: (c) => billBackgroundAnswer(s.backgroundPricing, c) });
+      return relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, { encodeId: encode, beforeSettle: (c) => billBackgroundAnswer(s.backgroundPricing, c) });
     },
   });
 }

@@ -45,10 +45,7 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     ctx.log.stream = request.stream === true;
 
     const state = responsesState(s, request);
-    if (request.stream === true) {
-      await streamResponse(s, route, call, request, state);
-      return;
-    }
+    if (request.stream === true) return streamResponse(s, route, call, request, state);
 
     const { value, target } = await runModelCall(s, route, call, {
       operation: "responses",
@@ -130,8 +127,9 @@ export function responsesState(s: ProxyServices, request: ResponsesCreateRequest
 /**
  * A streamed create, relayed event by event to `res`: an HTTP response (SSE), or a WebSocket
  * turn that sends each event as a frame (`relayOptions.errorEvent` spells its error frame).
+ * Settles when the stream has ended (its value is of no use).
  */
-export async function streamResponse(
+export function streamResponse(
   s: ProxyServices,
   route: { ctx: RequestContext; res: SseTarget },
   call: CallRecord,
@@ -151,10 +149,10 @@ export async function streamResponse(
      */
     continueOn?: { socket: UpstreamResponsesSocket; request: ResponsesCreateRequest; previousUpstreamId: string } | undefined;
   } = {},
-): Promise<void> {
+): Promise<unknown> {
   const { ctx, res } = route;
   const { socketFor, echoPrevious, continueOn, ...pipeOptions } = relayOptions;
-  await runModelCall(s, route, call, {
+  return runModelCall(s, route, call, {
     operation: "responses",
     model: request.model,
     stream: true,
@@ -177,7 +175,7 @@ export async function streamResponse(
         ids: state.conversation ? [state.conversation] : undefined,
         echoPrevious,
       });
-      await relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, {
+      return relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, {
         encodeId: encode,
         ...pipeOptions,
         ...(request.background === true ? { beforeSettle: (c: CallRecord) => billBackgroundAnswer(s.backgroundPricing, c) } : {}),

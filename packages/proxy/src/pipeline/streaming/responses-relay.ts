@@ -262,8 +262,18 @@ export class ResponsesRelay implements SseRelay {
   }
 
   #addReplacement(from: string, to: string): void {
-    this.#replacements.push({ from, fromBytes: Buffer.from(from), to, toBytes: Buffer.from(to) });
+    this.#replacements.push({ from, fromBytes: ownBytes(from), to, toBytes: ownBytes(to) });
   }
+}
+
+/**
+ * A string's bytes in a buffer of their own: `Buffer.from` of a short string is a slice of an
+ * 8 KB shared pool, and a relay held open for minutes would keep that whole pool alive.
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
 
 const ENCRYPTED_CONTENT = '"encrypted_content":"';
