@@ -1,5 +1,6 @@
 import cluster from "node:cluster";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { ProxyResponse } from "../http/proxy-response.js";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -173,6 +174,8 @@ export async function createProxy(config: LoadedConfig | unknown, options: Creat
       keepAliveTimeout: (general.keep_alive_timeout_seconds ?? 5) * 1000,
       // A request without Host is answered by the handler, in the OpenAI shape, not by Node's bare 400.
       requireHostHeader: false,
+      // Headers set early leave with the head in one call (http/proxy-response.ts).
+      ServerResponse: ProxyResponse,
     },
     handler,
   );

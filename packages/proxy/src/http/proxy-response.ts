@@ -1,0 +1,103 @@
+import { ServerResponse, validateHeaderName, validateHeaderValue, type IncomingMessage, type OutgoingHttpHeader, type OutgoingHttpHeaders } from "node:http";
+
+type HeaderValue = OutgoingHttpHeader | readonly string[];
+
+/**
+ * The proxy's ServerResponse: headers set before the head (`x-request-id`, the attempt and
+ * rate-limit headers) wait in a short list of their own and leave with `writeHead` in one call,
+ * which is Node's fast path. With Node's own store, a response whose headers were partly set
+ * early took the slow path: every header of the head lowercased and stored once more, and a
+ * dictionary of [name, value] pairs kept for the response's whole life (about 9 us and 1 KB per
+ * request, issue 18). Anything that reads or removes headers (`getHeader`, `hasHeader`, ...)
+ * hands the list to Node's store first, and from then on Node's store is used as it is.
+ *
+ * Names set early go out lowercased (HTTP/1.1 names are case-insensitive; the proxy spells
+ * them so anyway). Names and values are checked when set, as Node checks them.
+ */
+export class ProxyResponse<Request extends IncomingMessage = IncomingMessage> extends ServerResponse<Request> {
+  /** Lowercased name, value, name, value, ...: what was set before the head. */
+  #early: HeaderValue[] | undefined;
+  /** Node's store holds the headers (something read them): the plain ServerResponse behaviour. */
+  #native = false;
+
+  override setHeader(name: string, value: HeaderValue): this {
+    if (this.#native || this.headersSent) return super.setHeader(name, value);
+    validateHeaderName(name);
+    validateHeaderValue(name, value as string);
+    const early = (this.#early ??= []);
+    put(early, name.toLowerCase(), value);
+    return this;
+  }
+
+  override writeHead(statusCode: number, reason?: string | OutgoingHttpHeaders | OutgoingHttpHeader[], headers?: OutgoingHttpHeaders | OutgoingHttpHeader[]): this {
+    const early = this.#early;
+    if (early === undefined || this.headersSent) return super.writeHead(statusCode, reason as string, headers);
+    const message = typeof reason === "string" ? reason : undefined;
+    const given = typeof reason === "string" ? headers : reason;
+    if (Array.isArray(given)) {
+      // The array forms (rare) go through Node's store, which knows how to merge them.
+      this.#toNode();
+      return message === undefined ? super.writeHead(statusCode, given) : super.writeHead(statusCode, message, given);
+    }
+    this.#early = undefined;
+    if (given) for (const name in given) put(early, name.toLowerCase(), given[name] as HeaderValue);
+    const flat = early as OutgoingHttpHeader[];
+    return message === undefined ? super.writeHead(statusCode, flat) : super.writeHead(statusCode, message, flat);
+  }
+
+  override getHeader(name: string): ReturnType<ServerResponse["getHeader"]> {
+    this.#toNode();
+    return super.getHeader(name);
+  }
+
+  override getHeaders(): OutgoingHttpHeaders {
+    this.#toNode();
+    return super.getHeaders();
+  }
+
+  override getHeaderNames(): string[] {
+    this.#toNode();
+    return super.getHeaderNames();
+  }
+
+  override hasHeader(name: string): boolean {
+    this.#toNode();
+    return super.hasHeader(name);
+  }
+
+  override removeHeader(name: string): void {
+    this.#toNode();
+    super.removeHeader(name);
+  }
+
+  override appendHeader(name: string, value: string | readonly string[]): this {
+    this.#toNode();
+    return super.appendHeader(name, value);
+  }
+
+  override setHeaders(headers: Headers | Map<string, number | string | readonly string[]>): this {
+    this.#toNode();
+    return super.setHeaders(headers);
+  }
+
+  /** From here on, Node's own store: what was set early is moved into it. */
+  #toNode(): void {
+    if (this.#native) return;
+    this.#native = true;
+    const early = this.#early;
+    this.#early = undefined;
+    if (early === undefined || this.headersSent) return;
+    for (let i = 0; i < early.length; i += 2) super.setHeader(early[i] as string, early[i + 1]!);
+  }
+}
+
+/** Sets `name` in a flat name/value list: replaces an earlier value, as setHeader does. */
+function put(list: HeaderValue[], name: string, value: HeaderValue): void {
+  for (let i = 0; i < list.length; i += 2) {
+    if (list[i] === name) {
+      list[i + 1] = value;
+      return;
+    }
+  }
+  list.push(name, value);
+}
