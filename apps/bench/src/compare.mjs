@@ -5,6 +5,7 @@
 //   ... --rate 1000                             fixed rate instead of closed loop: p50 / p99 latency per build and (b)
 //   ... --workers 2                             this checkout also as `dheera_ai --num_workers 2` (x2): CPU per request over all its processes
 //   ... --warm 3                                seconds each process runs a case unmeasured before the rounds (12 with --workers)
+//   ... --pin                                   proxies on CPU 1, this script and the fake upstream on CPU 0 (taskset; not with --workers)
 // The other checkout must be built (pnpm install && pnpm build there). Without --base, only
 // this checkout's dheera_ai is measured against the pass-through (b).
 //
@@ -17,7 +18,7 @@ import os from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
-import { groupCpuMs as cpuMs } from "./lib/cpu.mjs";
+import { groupCpuMs as cpuMs, pinToCpu } from "./lib/cpu.mjs";
 import { loadCase } from "./lib/load.mjs";
 import { openStreams } from "./lib/open-streams.mjs";
 import { installCleanup, startNode } from "./lib/processes.mjs";
@@ -38,11 +39,18 @@ const workers = opt("workers") === undefined ? undefined : Number(opt("workers")
  * --num_workers each see a share of the load and compile their own code, so they get longer.
  */
 const warm = Number(opt("warm", workers ? "12" : "3"));
+const pin = process.argv.includes("--pin");
+if (pin && workers) throw new Error("--pin and --workers: the workers need both cores");
 
 installCleanup();
 const tmp = mkdtempSync(path.join(os.tmpdir(), "dheera-compare-"));
 const fake = await startFake(tmp);
 const passthrough = await startPassthrough(tmp, fake.url);
+if (pin) {
+  pinToCpu(process.pid, 0);
+  pinToCpu(fake.pid, 0);
+  pinToCpu(passthrough.pid, 1);
+}
 // An older build (--base) may not know the router settings; cases f and r need them (a base
 // without them fails to start, which says so).
 const config = writeProxyConfig(tmp, fake.url, { router: !basePath || cases.some((id) => /^[fr]-/.test(id)) });
@@ -58,6 +66,7 @@ if (workers) {
 const streamCases = cases.filter((id) => id.startsWith("mem-"));
 const loadCases = cases.filter((id) => !id.startsWith("mem-"));
 if (loadCases.length) for (const b of builds) b.proc = await b.start();
+if (pin) for (const b of builds) if (b.proc) pinToCpu(b.proc.pid, 1);
 // Cases g and r need a virtual key; a build without them skips them.
 if (loadCases.some((id) => /^[gr]-/.test(id))) for (const b of builds) b.virtualKey = await createBenchKey(b.proc.url);
 // A key made on one worker reaches the others through the shared database (their key caches poll it).

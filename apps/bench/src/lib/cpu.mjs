@@ -1,4 +1,5 @@
 // CPU time a process has used (user + system), from /proc/<pid>/stat, in milliseconds.
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 
 // USER_HZ is 100 on every Linux Node supports.
@@ -33,4 +34,13 @@ export function cpuMs(pid) {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Pins every thread of `pid` to one CPU (`taskset -a`; threads made later inherit it). With the
+ * proxies on one core and the load and the fake upstream on the other, a build's CPU per request
+ * no longer moves with what the load generator happened to be doing on the same core.
+ */
+export function pinToCpu(pid, cpu) {
+  execFileSync("taskset", ["-a", "-p", "-c", String(cpu), String(pid)], { stdio: "ignore" });
 }
