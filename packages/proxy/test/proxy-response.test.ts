@@ -92,15 +92,32 @@ describe("ProxyResponse", () => {
     expect(got.headers["x-array"]).toBe("4");
   });
 
-  it("merges an array head with early headers", async () => {
+  it("merges a flat list head with early headers, the list's value replacing an early one", async () => {
     const got = await answer((res) => {
       res.setHeader("x-early", "1");
-      res.writeHead(200, ["x-late", "2", "content-length", "2"]);
+      res.setHeader("x-both", "early");
+      res.writeHead(200, ["x-late", "2", "X-Both", "list", "content-length", "2"]);
       res.end("ok");
     });
     expect(got.headers["x-early"]).toBe("1");
     expect(got.headers["x-late"]).toBe("2");
+    expect(got.headers["x-both"]).toBe("list");
+    expect(names(got.raw).filter((n) => n === "x-both")).toHaveLength(1);
     expect(got.body).toBe("ok");
+  });
+
+  it("answers a list Node refuses as Node does", async () => {
+    let code: string | undefined;
+    await answer((res) => {
+      res.setHeader("x-early", "1");
+      try {
+        res.writeHead(200, ["x-odd"]);
+      } catch (err) {
+        code = (err as { code: string }).code;
+      }
+      res.end();
+    });
+    expect(code).toBe("ERR_INVALID_ARG_VALUE");
   });
 
   it("refuses a bad header when it is set, and any header once the head is sent, as Node does", async () => {

@@ -1,16 +1,25 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
 import { InvalidRequestError, toOpenAIError } from "@dheera/core";
 import { decodeBody } from "./body-encoding.js";
+import type { HeaderList } from "./header-list.js";
 import { jsonDepthExceeds } from "./json-depth.js";
 
-/** JSON out, with the content type the openai client needs to parse it. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders = {}): void {
+/**
+ * JSON out, with the content type the openai client needs to parse it. `headers` as a list is
+ * the caller's to give away (the content headers are pushed onto it).
+ */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: OutgoingHttpHeaders | HeaderList = {}): void {
   const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(text),
-  });
+  if (Array.isArray(headers)) {
+    headers.push("content-type", "application/json", "content-length", Buffer.byteLength(text));
+    res.writeHead(status, headers);
+  } else {
+    res.writeHead(status, {
+      ...headers,
+      "content-type": "application/json",
+      "content-length": Buffer.byteLength(text),
+    });
+  }
   res.end(text);
 }
 

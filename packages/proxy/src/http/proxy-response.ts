@@ -34,13 +34,18 @@ export class ProxyResponse<Request extends IncomingMessage = IncomingMessage> ex
     if (early === undefined || this.headersSent) return super.writeHead(statusCode, reason as string, headers);
     const message = typeof reason === "string" ? reason : undefined;
     const given = typeof reason === "string" ? headers : reason;
-    if (Array.isArray(given)) {
-      // The array forms (rare) go through Node's store, which knows how to merge them.
+    if (Array.isArray(given) && (given.length % 2 !== 0 || Array.isArray(given[0]))) {
+      // An array of pairs (rare), or a list Node refuses: Node's store merges it, or says what is wrong.
       this.#toNode();
       return message === undefined ? super.writeHead(statusCode, given) : super.writeHead(statusCode, message, given);
     }
     this.#early = undefined;
-    if (given) for (const name in given) put(early, name.toLowerCase(), given[name] as HeaderValue);
+    if (Array.isArray(given)) {
+      // A flat list (http/header-list.ts), merged the way setHeader would have merged it.
+      for (let i = 0; i < given.length; i += 2) put(early, String(given[i]).toLowerCase(), given[i + 1]!);
+    } else if (given) {
+      for (const name in given) put(early, name.toLowerCase(), given[name] as HeaderValue);
+    }
     const flat = early as OutgoingHttpHeader[];
     return message === undefined ? super.writeHead(statusCode, flat) : super.writeHead(statusCode, message, flat);
   }

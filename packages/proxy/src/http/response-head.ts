@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders } from "node:http";
+import type { HeaderList } from "./header-list.js";
 
 /**
  * What a model call sets on its answer before the first byte: the attempt, deployment and
@@ -15,7 +16,7 @@ export interface ResponseHead {
  * event as a frame. What pipe-sse.ts needs of it and nothing more.
  */
 export interface SseTarget extends ResponseHead {
-  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  writeHead(status: number, headers?: OutgoingHttpHeaders | HeaderList): unknown;
   flushHeaders(): void;
   write(data: Uint8Array | string): boolean;
   end(): unknown;

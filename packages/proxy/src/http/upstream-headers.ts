@@ -1,4 +1,4 @@
-import type { OutgoingHttpHeaders } from "node:http";
+import type { HeaderList } from "./header-list.js";
 import type { WireMeta } from "@dheera/core";
 import type { RequestContext } from "./request-context.js";
 
@@ -8,27 +8,37 @@ import type { RequestContext } from "./request-context.js";
  * virtual key is paced by its own limits (call-admission.ts sets their headers), never by the
  * deployment's quota, which all keys share.
  */
-export function upstreamHeaders(meta: WireMeta, ctx: RequestContext): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
+export function upstreamHeaders(meta: WireMeta, ctx: RequestContext): HeaderList {
+  const out: HeaderList = [];
   const ownLimits = ctx.identity?.kind === "virtual";
   const headers = meta.headers;
+  let upstreamId = false;
   // for-in, not Object.entries: no array of pairs per answer.
   for (const name in headers) {
     const value = headers[name]!;
     if (ownLimits && name.startsWith("x-ratelimit-")) continue;
-    if (name === "x-request-id") out["x-upstream-request-id"] = value;
-    else out[name] = value;
+    if (name === "x-request-id" || name === "x-upstream-request-id") {
+      if (upstreamId) continue;
+      upstreamId = true;
+      out.push("x-upstream-request-id", value);
+    } else {
+      out.push(name, value);
+    }
   }
   if (meta.upstreamRequestId) {
     ctx.log.upstream_request_id = meta.upstreamRequestId;
-    out["x-upstream-request-id"] ??= meta.upstreamRequestId;
+    if (!upstreamId) out.push("x-upstream-request-id", meta.upstreamRequestId);
   }
   return out;
 }
 
-export const SSE_HEADERS: OutgoingHttpHeaders = {
-  "content-type": "text/event-stream; charset=utf-8",
-  "cache-control": "no-cache",
+/** What an SSE answer adds to the upstream's headers (a list, to be pushed onto theirs). */
+export const SSE_HEADERS: HeaderList = [
+  "content-type",
+  "text/event-stream; charset=utf-8",
+  "cache-control",
+  "no-cache",
   // Tells nginx-style proxies in front of us not to buffer the stream.
-  "x-accel-buffering": "no",
-};
+  "x-accel-buffering",
+  "no",
+];

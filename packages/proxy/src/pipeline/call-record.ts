@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from "node:http";
+import type { HeaderList } from "../http/header-list.js";
 import { PRICED_CALL_TYPES, costOf, type AttemptRecord, type CallType, type LoggedError, type RouterTarget, type TokenUsage } from "@dheera/core";
 import { apiKeyHash } from "../auth/api-key-hash.js";
 import type { Lease } from "../limits/limit-store.js";
@@ -106,8 +107,9 @@ export function callCost(call: CallRecord): number | null {
   return (call.bills ?? PRICED_CALL_TYPES.has(call.type)) ? costOf(call.usage, call.target?.deployment.price) : 0;
 }
 
-/** `x-dheera-response-cost` for a JSON answer; no header when the cost is unknown. */
-export function costHeader(call: CallRecord): Record<string, string> {
+/** Adds `x-dheera-response-cost` for a JSON answer to `headers`; no header when the cost is unknown. */
+export function withCostHeader(headers: HeaderList, call: CallRecord): HeaderList {
   const cost = callCost(call);
-  return cost === null ? {} : { "x-dheera-response-cost": String(cost) };
+  if (cost !== null) headers.push("x-dheera-response-cost", String(cost));
+  return headers;
 }

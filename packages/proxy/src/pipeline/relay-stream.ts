@@ -38,7 +38,9 @@ export function relayStream(
   ctx.signal.addEventListener("abort", onAbort, { once: true });
   const unlink = () => ctx.signal.removeEventListener("abort", onAbort);
   const head = () => {
-    res.writeHead(200, { ...upstreamHeaders(result, ctx), ...SSE_HEADERS });
+    const headers = upstreamHeaders(result, ctx);
+    for (let i = 0; i < SSE_HEADERS.length; i++) headers.push(SSE_HEADERS[i]!);
+    res.writeHead(200, headers);
     attempt.commit();
   };
   const piping = pipeSse(res, result.stream, relay, ctx, {

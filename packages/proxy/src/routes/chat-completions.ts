@@ -1,5 +1,5 @@
 import { chatCompletionRequestSchema, normalizeUsage, type Attempt, type SseMessage } from "@dheera/core";
-import { costHeader, settleLimits } from "../pipeline/call-record.js";
+import { settleLimits, withCostHeader } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
@@ -63,8 +63,9 @@ export function chatCompletions(s: ProxyServices): RouteHandler {
     call.usage = usage;
     call.responseId = typeof result.body.id === "string" ? result.body.id : null;
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(result.body) }, "response body");
-    const dropped = result.droppedParams ? { [DROPPED_HEADER]: result.droppedParams.join(", ") } : {};
+    const headers = withCostHeader(upstreamHeaders(result, ctx), call);
+    if (result.droppedParams) headers.push(DROPPED_HEADER, result.droppedParams.join(", "));
     settleLimits(call);
-    sendJson(res, 200, result.body, { ...upstreamHeaders(result, ctx), ...costHeader(call), ...dropped });
+    sendJson(res, 200, result.body, headers);
   };
 }

@@ -4,7 +4,7 @@ import { queryParams } from "../pipeline/query-params.js";
 import { billBackgroundAnswer, billFinishedBackground } from "../pipeline/background-pricing.js";
 import { ResponsesRelay } from "../pipeline/streaming/responses-relay.js";
 import { StreamTap } from "../pipeline/streaming/stream-tap.js";
-import { beginCall, costHeader, type CallRecord } from "../pipeline/call-record.js";
+import { beginCall, withCostHeader, type CallRecord } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../http/http-io.js";
 import type { RouteCall, RouteHandler } from "../http/route-table.js";
@@ -39,7 +39,7 @@ async function onStoredResponse<T extends WireMeta>(
     encode: (upstream) => s.router.encodeResponseId(target, upstream),
     // Upstream headers plus the cost (0: these calls generate no tokens, but for the first sight
     // of a finished background response).
-    send: (body) => sendJson(route.res, 200, body, { ...upstreamHeaders(result, route.ctx), ...costHeader(call) }),
+    send: (body) => sendJson(route.res, 200, body, withCostHeader(upstreamHeaders(result, route.ctx), call)),
   };
 }
 

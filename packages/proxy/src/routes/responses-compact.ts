@@ -2,7 +2,7 @@ import { UnsupportedOperationError, responsesCreateRequestSchema } from "@dheera
 import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
 import { upstreamHeaders } from "../http/upstream-headers.js";
-import { costHeader } from "../pipeline/call-record.js";
+import { withCostHeader } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { readCallRequest } from "../pipeline/read-call-request.js";
 import type { ProxyServices } from "../pipeline/services.js";
@@ -21,6 +21,6 @@ export function responsesCompact(s: ProxyServices): RouteHandler {
         return compact(request, attempt.options);
       },
     });
-    sendJson(route.res, 200, value.body, { ...upstreamHeaders(value, route.ctx), ...costHeader(call) });
+    sendJson(route.res, 200, value.body, withCostHeader(upstreamHeaders(value, route.ctx), call));
   };
 }

@@ -20,7 +20,7 @@ import type { CallRecord } from "../pipeline/call-record.js";
 import { billBackgroundAnswer } from "../pipeline/background-pricing.js";
 import type { RequestContext } from "../http/request-context.js";
 import type { SseTarget } from "../http/response-head.js";
-import { costHeader, settleLimits } from "../pipeline/call-record.js";
+import { settleLimits, withCostHeader } from "../pipeline/call-record.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
@@ -85,7 +85,7 @@ export function responsesCreate(s: ProxyServices): RouteHandler {
     if (upstream.status === "failed") call.failure = inBandFailure({ code: upstream.error?.code ?? null, message: upstream.error?.message ?? "The response failed." });
     if (s.detailedDebug) s.logger.debug({ request_id: ctx.id, response_body: s.redact(rewriteResponseIds(upstream, encode)) }, "response body");
     settleLimits(call);
-    sendJson(res, 200, body, { ...upstreamHeaders(result, ctx), ...costHeader(call) });
+    sendJson(res, 200, body, withCostHeader(upstreamHeaders(result, ctx), call));
   };
 }
 

@@ -2,7 +2,7 @@ import { DheeraError, responsesCreateRequestSchema, type InputTokenCount, type W
 import { sendJson } from "../http/http-io.js";
 import type { RouteHandler } from "../http/route-table.js";
 import { upstreamHeaders } from "../http/upstream-headers.js";
-import { costHeader } from "../pipeline/call-record.js";
+import { withCostHeader } from "../pipeline/call-record.js";
 import { countInputTokens } from "../pipeline/count-input-tokens.js";
 import { runModelCall } from "../pipeline/model-call.js";
 import { readCallRequest } from "../pipeline/read-call-request.js";
@@ -37,10 +37,10 @@ export function responsesInputTokens(s: ProxyServices): RouteHandler {
       },
     });
     if (value.result) {
-      sendJson(route.res, 200, value.result.body, { ...upstreamHeaders(value.result, route.ctx), ...costHeader(call), [COUNT_HEADER]: "upstream" });
+      sendJson(route.res, 200, value.result.body, withCostHeader(upstreamHeaders(value.result, route.ctx), call).concat(COUNT_HEADER, "upstream"));
       return;
     }
     const local = value.local!;
-    sendJson(route.res, 200, { object: "response.input_tokens", input_tokens: local.input_tokens }, { ...costHeader(call), [COUNT_HEADER]: `local; encoding=${local.encoding}` });
+    sendJson(route.res, 200, { object: "response.input_tokens", input_tokens: local.input_tokens }, withCostHeader([COUNT_HEADER, `local; encoding=${local.encoding}`], call));
   };
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { OutgoingHttpHeaders } from "node:http";
+import type { HeaderList } from "../http/header-list.js";
 import type { Duplex } from "node:stream";
 import { WebSocket } from "ws";
 import type { SseTarget } from "../http/response-head.js";
@@ -40,7 +41,7 @@ export class SocketAnswer extends EventEmitter implements SseTarget {
     return this;
   }
 
-  writeHead(status: number, _headers?: OutgoingHttpHeaders): this {
+  writeHead(status: number, _headers?: OutgoingHttpHeaders | HeaderList): this {
     this.statusCode = status;
     this.headersSent = true;
     return this;
