@@ -6,6 +6,7 @@
 //   ... --workers 2                             this checkout also as `dheera_ai --num_workers 2` (x2): CPU per request over all its processes
 //   ... --warm 3                                seconds each process runs a case unmeasured before the rounds (12 with --workers)
 //   ... --pin                                   proxies on CPU 1, this script and the fake upstream on CPU 0 (taskset; not with --workers)
+//   ... --portkey /path/to/@portkey-ai/gateway  Portkey's gateway as one more build (JSON cases; installed by you, see lib/portkey.mjs)
 // The other checkout must be built (pnpm install && pnpm build there). Without --base, only
 // this checkout's dheera_ai is measured against the pass-through (b).
 //
@@ -19,6 +20,7 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { request } from "undici";
 import { groupCpuMs as cpuMs, pinToCpu } from "./lib/cpu.mjs";
+import { startPortkey } from "./lib/portkey.mjs";
 import { loadCase } from "./lib/load.mjs";
 import { openStreams } from "./lib/open-streams.mjs";
 import { installCleanup, startNode } from "./lib/processes.mjs";
@@ -56,6 +58,8 @@ if (pin) {
 const config = writeProxyConfig(tmp, fake.url, { router: !basePath || cases.some((id) => /^[fr]-/.test(id)) });
 const builds = [{ name: "this", start: (name = "dheera_ai") => startDheera(tmp, config, { name }) }];
 if (basePath) builds.push({ name: "base", start: (name = "dheera_ai-base") => startBase(path.resolve(basePath), name) });
+const portkeyPath = opt("portkey");
+if (portkeyPath) builds.push({ name: "pk", portkey: true, start: (name = "portkey") => startPortkey(path.resolve(portkeyPath), { logDir: tmp, upstream: fake.url, name }) });
 if (workers) {
   // Its own folder, so its workers share one spend database, as a deployment's would.
   const dir = path.join(tmp, "workers");
@@ -68,7 +72,7 @@ const loadCases = cases.filter((id) => !id.startsWith("mem-"));
 if (loadCases.length) for (const b of builds) b.proc = await b.start();
 if (pin) for (const b of builds) if (b.proc) pinToCpu(b.proc.pid, 1);
 // Cases g and r need a virtual key; a build without them skips them.
-if (loadCases.some((id) => /^[gr]-/.test(id))) for (const b of builds) b.virtualKey = await createBenchKey(b.proc.url);
+if (loadCases.some((id) => /^[gr]-/.test(id))) for (const b of builds) if (!b.portkey) b.virtualKey = await createBenchKey(b.proc.url);
 // A key made on one worker reaches the others through the shared database (their key caches poll it).
 for (const b of builds) if (b.workers && b.virtualKey) await untilAccepted(b.proc.url, b.virtualKey);
 
@@ -104,6 +108,8 @@ async function startBase(root, name) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const targetOf = (url, kind, virtualKey) => targets({ upstream: fake.url, passthrough: passthrough.url, dheera: url, virtualKey }).responses[kind];
+/** What a build is asked in case `kind`: Portkey answers every case with its own pass-through. */
+const buildTarget = (build, kind, stream) => (build.proc.target ? build.proc.target(stream) : targetOf(build.proc.url, kind, build.virtualKey));
 
 async function measure(t, stream, pid, warmS = rate ? 1 : 0.5) {
   const load = (seconds) =>
@@ -123,7 +129,7 @@ for (const id of loadCases) {
   const passRow = { name: "(b)", p50: [], p99: [], cpuB: [] };
   // A process's first seconds of a case run slower (the JIT is still compiling its path): each
   // one runs the case unmeasured first, so round 1 is not a warm-up for whoever goes first.
-  for (const [t, pid] of [[targetOf(passthrough.url, "b"), passthrough.pid], ...builds.map((b) => [targetOf(b.proc.url, kind, b.virtualKey), b.proc.pid])]) {
+  for (const [t, pid] of [[targetOf(passthrough.url, "b"), passthrough.pid], ...builds.map((b) => [buildTarget(b, kind, stream), b.proc.pid])]) {
     if (t) await measure(t, stream, pid, warm);
   }
   for (let round = 0; round < rounds; round++) {
@@ -135,7 +141,7 @@ for (const id of loadCases) {
     const order = builds.map((_, i) => (i + round) % builds.length);
     for (const i of order) {
       const build = builds[i];
-      const target = targetOf(build.proc.url, kind, build.virtualKey);
+      const target = buildTarget(build, kind, stream);
       if (!target) continue;
       const m = await measure(target, stream, build.proc.pid);
       rows[i].ratio.push(m.rps / b.rps);
@@ -161,6 +167,15 @@ for (const id of loadCases) {
     const ratios = r.ratio.map((x) => x.toFixed(2)).join(" ");
     console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  x(b) median ${median(r.ratio).toFixed(2)} [${ratios}]  CPU ${Math.round(median(r.cpu))} us/req (${(median(r.cpu) / passCpu).toFixed(2)}x (b))${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
   }
+  const pk = rows.find((r) => r.name === "pk" && r.ratio.length > 0 && median(r.ratio) > 0);
+  if (pk) {
+    for (const r of rows) {
+      if (r === pk || r.ratio.length === 0) continue;
+      // Both as shares of (b) in the same rounds: the quotient is the throughput ratio, round by round.
+      const x = r.ratio.map((v, i) => v / pk.ratio[i]);
+      console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  x Portkey's req/s median ${median(x).toFixed(1)} [${x.map((v) => v.toFixed(1)).join(" ")}]  CPU per request ${(median(pk.cpu) / median(r.cpu)).toFixed(1)}x less`);
+    }
+  }
 }
 // Memory: a fresh process per build and round, so that earlier load does not count.
 const streamCount = Number(opt("streams", "1000"));
@@ -184,7 +199,7 @@ async function peakRss(start, kind) {
 if (streamCases.length) await passthrough.stop();
 for (const id of streamCases) {
   const kind = id.slice(4);
-  const rows = [{ name: "(b)", start: () => startPassthrough(tmp, fake.url, "passthrough-mem"), kind: "b" }, ...builds.map((b) => ({ name: b.name, start: () => b.start(`${b.name}-mem`), kind }))].map((r) => ({ ...r, idle: [], peak: [], bad: 0 }));
+  const rows = [{ name: "(b)", start: () => startPassthrough(tmp, fake.url, "passthrough-mem"), kind: "b" }, ...builds.filter((b) => !b.portkey).map((b) => ({ name: b.name, start: () => b.start(`${b.name}-mem`), kind }))].map((r) => ({ ...r, idle: [], peak: [], bad: 0 }));
   for (let round = 0; round < rounds; round++) {
     for (const r of rows) {
       const m = await peakRss(r.start, r.kind);
