@@ -2,7 +2,7 @@ import { DheeraError, chatCompletionChunkSchema, type ChatCompletionChunk, type 
 import { describe, expect, test } from "vitest";
 import { assembleChunks } from "./__fixtures__/assemble-chunks.js";
 import { collect, fromArray, responsesFixture } from "./__fixtures__/stream-fixtures.js";
-import { responsesStreamToChatChunks } from "./responses-stream-to-chat-chunks.js";
+import { responsesStreamToChatChunks, responsesToChatChunksStep } from "./responses-stream-to-chat-chunks.js";
 import { responsesToChatCompletion } from "./responses-to-chat-completion.js";
 
 const run = (events: ResponseStreamEvent[], context: Partial<TransformContext> = {}) =>
@@ -274,5 +274,37 @@ describe("responsesStreamToChatChunks: robustness", () => {
   test("events after the terminal event are not read", async () => {
     const events = [...responsesFixture("plain-text"), { type: "response.output_text.delta", item_id: "x", output_index: 0, content_index: 0, delta: "late", sequence_number: 99 }] as ResponseStreamEvent[];
     expect(assembleChunks(await run(events)).content).toBe("Hello, world!");
+  });
+});
+
+describe("responsesToChatChunksStep: events it ignores by name", () => {
+  const fixtures = ["plain-text", "function-call", "reasoning-summary-text", "reasoning-parallel-calls", "text-then-call", "incomplete-content-filter", "incomplete-max-output-tokens"];
+
+  test.each(fixtures)("%s: skipping every event `ignores` names gives the same chunks as pushing them all", (name) => {
+    const events = responsesFixture(name);
+    const context: TransformContext = { model: "dep1", includeUsage: true };
+    const all = responsesToChatChunksStep(context);
+    const skipping = responsesToChatChunksStep(context);
+    const fromAll: ChatCompletionChunk[] = [];
+    const fromSkipping: ChatCompletionChunk[] = [];
+    let skipped = 0;
+    for (const event of events) {
+      if (!all.done) fromAll.push(...all.push(event));
+      if (skipping.done) continue;
+      // What the SSE host does: the event's name is all it has read of it.
+      if (skipping.ignores!(event.type)) skipped++;
+      else fromSkipping.push(...skipping.push(event));
+    }
+    expect(fromSkipping).toStrictEqual(fromAll);
+    // The snapshot after response.created and the part markers are passed over.
+    expect(skipped).toBeGreaterThan(0);
+  });
+
+  test("a stream that starts without response.created still starts on its first snapshot", () => {
+    const step = responsesToChatChunksStep({ model: "dep1" });
+    expect(step.ignores!("response.in_progress")).toBe(false);
+    expect(step.ignores!("response.output_text.delta")).toBe(false);
+    expect(step.ignores!("message")).toBe(false);
+    expect(step.ignores!("response.content_part.added")).toBe(true);
   });
 });

@@ -275,6 +275,10 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
       take(event);
       return out;
     },
+    ignores(eventName) {
+      // A snapshot after the start (`start` returns at once), and the part markers (`take`'s default).
+      return IGNORED_EVENTS.has(eventName) || (id !== undefined && SNAPSHOT_EVENTS.has(eventName));
+    },
     end() {
       if (done) return NONE;
       done = true;
@@ -290,3 +294,15 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
 }
 
 const NONE: readonly ChatCompletionChunk[] = [];
+
+/** Events `take` passes over whatever they hold (its default branch): nothing in Chat carries them. */
+const IGNORED_EVENTS: ReadonlySet<string> = new Set([
+  "response.content_part.added",
+  "response.content_part.done",
+  "response.reasoning_summary_part.added",
+  "response.reasoning_summary_part.done",
+  "response.reasoning_summary_text.done",
+  "response.reasoning_text.done",
+]);
+/** Lifecycle snapshots that only start the stream: once it has started they complete nothing. */
+const SNAPSHOT_EVENTS: ReadonlySet<string> = new Set(["response.created", "response.in_progress", "response.queued"]);

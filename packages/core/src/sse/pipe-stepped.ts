@@ -61,7 +61,7 @@ export async function pipeStepped<E>({ pipe, step }: Via<E>, framing: SseFraming
         if (!step.done) add(step.end());
         finish();
       }
-      else {
+      else if (message.event === undefined || step.ignores?.(message.event) !== true) {
         add(step.push(JSON.parse(message.data)));
         if (step.done) finish();
       }

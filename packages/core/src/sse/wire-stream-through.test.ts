@@ -163,6 +163,18 @@ describe("WireStream.through, piped (the proxy's bridged streams)", () => {
     expect(textOf(writes)).toBe(out({ m: 8 }));
   });
 
+  it("does not parse an event the step ignores by its name, and parses unnamed or other events as before", async () => {
+    const step = doubling();
+    const push = vi.spyOn(step, "push");
+    const ignoring: StreamStep<Up, Down> = { ...step, push: step.push, end: step.end, get done() { return step.done; }, ignores: (name) => name === "progress" };
+    const text = `event: progress\ndata: {not json, never parsed}\n\n${sse({ n: 1 })}event: other\ndata: ${JSON.stringify({ n: 2 })}\n\n${sse({ end: true })}`;
+    const { stream } = pushedUpstream([text]);
+    const { writes, sink } = collectingSink();
+    await stream.through(ignoring, framing).pipeSse(sink);
+    expect(textOf(writes)).toBe(out({ m: 2 }, { m: 4 }, { finished: true }) + "data: [DONE]\n\n");
+    expect(push.mock.calls.map(([e]) => e)).toStrictEqual([{ n: 1 }, { n: 2 }, { end: true }]);
+  });
+
   it("rejects on an event that is not JSON and aborts the upstream", async () => {
     const { stream, abort } = pushedUpstream(["data: {nope\n\n", sse({ n: 1 })]);
     const { sink } = collectingSink();

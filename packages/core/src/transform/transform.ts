@@ -39,6 +39,13 @@ export interface StreamStep<UpEvent, DownEvent> {
   push(event: UpEvent): readonly DownEvent[];
   end(): readonly DownEvent[];
   readonly done: boolean;
+  /**
+   * Optional: true when an upstream event of this SSE `event:` name would complete nothing if
+   * pushed now, so a host reading SSE may skip parsing its data (a Responses stream's snapshots
+   * and part markers are much of its bytes). Only names it knows to ignore: an unknown or generic
+   * name is pushed as before.
+   */
+  ignores?(eventName: string): boolean;
 }
 
 /** A stream step over an iterable of events: how `stream` is written for a transform that has `streamStep`. */
