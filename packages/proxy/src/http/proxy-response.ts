@@ -37,7 +37,7 @@ export class ProxyResponse<Request extends IncomingMessage = IncomingMessage> ex
     if (Array.isArray(given) && (given.length % 2 !== 0 || Array.isArray(given[0]))) {
       // An array of pairs (rare), or a list Node refuses: Node's store merges it, or says what is wrong.
       this.#toNode();
-      return message === undefined ? super.writeHead(statusCode, given) : super.writeHead(statusCode, message, given);
+      return this.#head(statusCode, message, given);
     }
     this.#early = undefined;
     if (Array.isArray(given)) {
@@ -46,8 +46,11 @@ export class ProxyResponse<Request extends IncomingMessage = IncomingMessage> ex
     } else if (given) {
       for (const name in given) put(early, name.toLowerCase(), given[name] as HeaderValue);
     }
-    const flat = early as OutgoingHttpHeader[];
-    return message === undefined ? super.writeHead(statusCode, flat) : super.writeHead(statusCode, message, flat);
+    return this.#head(statusCode, message, early as OutgoingHttpHeader[]);
+  }
+
+  #head(statusCode: number, message: string | undefined, headers: OutgoingHttpHeader[]): this {
+    return message === undefined ? super.writeHead(statusCode, headers) : super.writeHead(statusCode, message, headers);
   }
 
   override getHeader(name: string): ReturnType<ServerResponse["getHeader"]> {

@@ -42,10 +42,11 @@ export function callPayload(ctx: RequestContext, call: CallRecord, httpStatus: n
     price_source: cost !== null ? (deployment?.priceSource ?? null) : null,
     status: error ? "failure" : "success",
     error,
-  } as LoggingPayload;
-  // In this order: the payload's JSON (webhooks, stdout) keeps the field order it always had.
-  if (call.attempts.length > 0) payload.attempts = call.attempts;
-  payload.metadata = metadata;
+    attempts: call.attempts,
+    metadata,
+  };
+  // A call that never reached the router has no attempts: the field is left out, as it always was.
+  if (call.attempts.length === 0) delete payload.attempts;
   return payload;
 }
 
