@@ -7,6 +7,7 @@
 //   ... --warm 3                                seconds each process runs a case unmeasured before the rounds (12 with --workers)
 //   ... --pin                                   proxies on CPU 1, this script and the fake upstream on CPU 0 (taskset; not with --workers)
 //   ... --portkey /path/to/@portkey-ai/gateway  Portkey's gateway as one more build (JSON cases; installed by you, see lib/portkey.mjs)
+//   ... --node-args "--max-semi-space-size=8"   node options for this checkout's dheera_ai only (a V8 setting against the same build as --base)
 // The other checkout must be built (pnpm install && pnpm build there). Without --base, only
 // this checkout's dheera_ai is measured against the pass-through (b).
 //
@@ -42,6 +43,7 @@ const workers = opt("workers") === undefined ? undefined : Number(opt("workers")
  */
 const warm = Number(opt("warm", workers ? "12" : "3"));
 const pin = process.argv.includes("--pin");
+const thisNodeArgs = opt("node-args", "").split(" ").filter(Boolean);
 if (pin && workers) throw new Error("--pin and --workers: the workers need both cores");
 
 installCleanup();
@@ -56,7 +58,7 @@ if (pin) {
 // An older build (--base) may not know the router settings; cases f and r need them (a base
 // without them fails to start, which says so).
 const config = writeProxyConfig(tmp, fake.url, { router: !basePath || cases.some((id) => /^[fr]-/.test(id)) });
-const builds = [{ name: "this", start: (name = "dheera_ai") => startDheera(tmp, config, { name }) }];
+const builds = [{ name: "this", start: (name = "dheera_ai") => startDheera(tmp, config, { name, nodeArgs: thisNodeArgs }) }];
 if (basePath) builds.push({ name: "base", start: (name = "dheera_ai-base") => startBase(path.resolve(basePath), name) });
 const portkeyPath = opt("portkey");
 if (portkeyPath) builds.push({ name: "pk", portkey: true, start: (name = "portkey") => startPortkey(path.resolve(portkeyPath), { logDir: tmp, upstream: fake.url, name }) });

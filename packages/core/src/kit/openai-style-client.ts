@@ -63,6 +63,9 @@ const SOCKET_CONNECT_TIMEOUT_MS = 5000;
 // Headers a caller may want to see (ids for support, rate limits); everything else stays here.
 const OPENAI_EXPOSED_HEADERS = /^(x-request-id|openai-processing-ms|openai-version|openai-organization|openai-project|x-ratelimit-.*|retry-after|retry-after-ms)$/;
 
+/** Header names whose exposure a client remembers (an upstream could send endless new ones). */
+const MAX_KNOWN_HEADER_NAMES = 256;
+
 export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): OpenAIStyleClient {
   const { transport, displayName, provider } = options;
   const secrets = options.secrets.filter((s): s is string => Boolean(s));
@@ -96,9 +99,20 @@ export function createOpenAIStyleClient(options: OpenAIStyleClientOptions): Open
     return (staticAuth ?? Promise.resolve().then(options.authHeaders)).then((auth) => build(auth, hasBody, call?.headers));
   };
 
+  // An upstream sends the same dozen header names on every answer: each is tested once.
+  const exposedNames = new Map<string, boolean>();
+  const isExposed = (name: string) => {
+    let known = exposedNames.get(name);
+    if (known === undefined) {
+      known = exposed.test(name);
+      if (exposedNames.size < MAX_KNOWN_HEADER_NAMES) exposedNames.set(name, known);
+    }
+    return known;
+  };
   const meta = (response: UpstreamResponse): WireMeta => {
     const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(response.headers)) if (exposed.test(k)) headers[k] = v;
+    const all = response.headers;
+    for (const k in all) if (isExposed(k)) headers[k] = all[k]!;
     const id = requestIdOf(response);
     return { status: response.status, headers, ...(id ? { upstreamRequestId: id } : {}) };
   };

@@ -60,9 +60,16 @@ describe("isResponseObject", () => {
   });
 });
 
-describe("readResponseSummary", () => {
+// Small bodies are parsed whole, long ones scanned (response-shape.ts): white space around the
+// JSON makes a long text of every case, so both readers are held to the schema.
+const sizes: [string, (json: string) => string][] = [
+  ["short", (json) => json],
+  ["long", (json) => `${" ".repeat(5000)}${json}\n`],
+];
+
+describe.each(sizes)("readResponseSummary (%s body)", (_size, sized) => {
   it.each(cases)("agrees with responseObjectSchema: %s", (_name, value) => {
-    const text = JSON.stringify(value ?? null);
+    const text = sized(JSON.stringify(value ?? null));
     const parsed = responseObjectSchema.safeParse(JSON.parse(text));
     const summary = readResponseSummary(text);
     expect(summary !== undefined).toBe(parsed.success);
@@ -74,8 +81,13 @@ describe("readResponseSummary", () => {
 
   it("rejects text that is not JSON, or a truncated body", () => {
     const text = JSON.stringify(cases[0]![1]);
-    expect(readResponseSummary(text.slice(0, -1))).toBeUndefined();
-    expect(readResponseSummary(`${text}x`)).toBeUndefined();
-    expect(readResponseSummary("<html>502 Bad Gateway</html>")).toBeUndefined();
+    expect(readResponseSummary(sized(text.slice(0, -1)))).toBeUndefined();
+    expect(readResponseSummary(sized(`${text}x`))).toBeUndefined();
+    expect(readResponseSummary(sized("<html>502 Bad Gateway</html>"))).toBeUndefined();
+  });
+
+  it("takes the last of repeated members, as JSON.parse does", () => {
+    const text = sized(JSON.stringify(cases[0]![1]).replace('"id":"resp_1"', '"id":"resp_0","id":"resp_1"'));
+    expect(readResponseSummary(text)?.id).toBe("resp_1");
   });
 });

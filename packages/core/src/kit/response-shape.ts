@@ -52,11 +52,32 @@ function hasResponseMembers(value: Obj): boolean {
 const MEMBERS = ["id", "object", "created_at", "model", "status", "error", "incomplete_details", "usage", "previous_response_id"];
 
 /**
+ * Bodies shorter than this are parsed whole: for a small Response, `JSON.parse` and
+ * `isResponseObject` cost less than the scan (a 1.1 KB body: 3.7 us against 5.4; they meet near
+ * 8 KB, past which the scan wins more the longer the output is).
+ */
+const PARSE_BELOW = 4096;
+
+/**
  * The members of a Response a relaying host acts on, from the upstream's JSON text; undefined
- * when the text is not JSON or not a Response that `responseObjectSchema` would accept. One pass
- * over the text: the members are read where they are, `output` is only checked.
+ * when the text is not JSON or not a Response that `responseObjectSchema` would accept.
  */
 export function readResponseSummary(text: string): ResponseSummary | undefined {
+  return text.length < PARSE_BELOW ? parseResponseSummary(text) : scanResponseSummary(text);
+}
+
+function parseResponseSummary(text: string): ResponseSummary | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isResponseObject(value) ? value : undefined;
+}
+
+/** One pass over the text: the members are read where they are, `output` is only checked. */
+function scanResponseSummary(text: string): ResponseSummary | undefined {
   const value: Obj = Object.create(null) as Obj;
   // Like JSON.parse, the last of repeated members counts.
   let output: boolean | undefined;
