@@ -39,6 +39,19 @@ describe("responsesStreamToChatChunks: fixtures", () => {
     for (const chunk of choiceChunks(chunks)) expect(chunk.choices[0]).toMatchObject({ index: 0, logprobs: null });
   });
 
+  test("a chunk's JSON is OpenAI's member order; an upstream's logprobs ride on its delta's choice", async () => {
+    const events = responsesFixture("plain-text").map((e) =>
+      e.type === "response.output_text.delta" && e.delta === "Hel" ? ({ ...e, logprobs: [{ token: "Hel", logprob: -0.1, bytes: [72, 101, 108], top_logprobs: [] }] } as ResponseStreamEvent) : e,
+    );
+    const chunks = await run(events, { includeUsage: true });
+    expect(JSON.stringify(chunks[1])).toBe(
+      '{"id":"chatcmpl-0775plain","object":"chat.completion.chunk","created":1787659560,"model":"my-deployment","choices":[{"index":0,"delta":{"content":"Hel"},"logprobs":{"content":[{"token":"Hel","logprob":-0.1,"bytes":[72,101,108],"top_logprobs":[]}],"refusal":null},"finish_reason":null}],"usage":null}',
+    );
+    expect(JSON.stringify(chunks[2])).toBe(
+      '{"id":"chatcmpl-0775plain","object":"chat.completion.chunk","created":1787659560,"model":"my-deployment","choices":[{"index":0,"delta":{"content":"lo"},"logprobs":null,"finish_reason":null}],"usage":null}',
+    );
+  });
+
   test("without includeUsage: no usage key and no usage chunk", async () => {
     const chunks = await run(responsesFixture("plain-text"));
     expect(chunks.every((c) => !("usage" in c))).toBe(true);

@@ -67,7 +67,6 @@ export function responsesStreamToChatChunks(events: AsyncIterable<ResponseStream
 /** The same transform fed one event at a time (see `StreamStep`): no generator per chunk. */
 export function responsesToChatChunksStep(context: TransformContext): StreamStep<ResponseStreamEvent, ChatCompletionChunk> {
   const warn = context.warn ?? (() => {});
-  const usageField = context.includeUsage ? { usage: null } : {};
   let id: string | undefined;
   let created = 0;
   // Text sent so far, per content part (item:index) and in total; used to fill gaps when an
@@ -83,14 +82,22 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
   // The chunks the current event completes.
   let out: ChatCompletionChunk[] = [];
 
-  const chunk = (delta: Delta, finishReason: FinishReason | null = null, extra: Loose = {}): ChatCompletionChunk => ({
-    id: id!,
-    object: "chat.completion.chunk",
-    created,
-    model: context.model,
-    choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason, ...extra }],
-    ...usageField,
-  });
+  const chunk = (delta: Delta, finishReason: FinishReason | null = null, extra?: Loose): ChatCompletionChunk => {
+    const choice = { index: 0, delta, logprobs: null, finish_reason: finishReason };
+    // Assigned, not spread: most chunks have no extra members and no usage.
+    if (extra !== undefined) Object.assign(choice, extra);
+    const made: ChatCompletionChunk = { id: id!, object: "chat.completion.chunk", created, model: context.model, choices: [choice] };
+    if (context.includeUsage) made.usage = null;
+    return made;
+  };
+
+  // The key of the last text part a delta went to, kept while deltas go on to the same part:
+  // one string, hashed once, instead of a new one (and its hash) for every delta's map lookups.
+  let lastPart: { item: unknown; index: unknown; key: string } = { item: undefined, index: undefined, key: "" };
+  const partKey = (item: unknown, index: unknown): string => {
+    if (item !== lastPart.item || index !== lastPart.index || lastPart.key === "") lastPart = { item, index, key: `${String(item)}:${String(index)}` };
+    return lastPart.key;
+  };
 
   /** The role chunk, once; normally on response.created, else on whatever comes first. */
   function start(response?: ResponseObject, fallbackId = "stream"): void {
@@ -105,8 +112,7 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
     if (!partStart.has(key)) partStart.set(key, sentContent.length);
     sentParts.set(key, (sentParts.get(key) ?? "") + delta);
     sentContent += delta;
-    const extra = Array.isArray(logprobs) && logprobs.length > 0 ? { logprobs: { content: logprobs, refusal: null } } : {};
-    out.push(chunk({ content: delta }, null, extra));
+    out.push(chunk({ content: delta }, null, Array.isArray(logprobs) && logprobs.length > 0 ? { logprobs: { content: logprobs, refusal: null } } : undefined));
   }
 
   function refusal(key: string, delta: string): void {
@@ -166,7 +172,7 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
       incompleteReason: response.incomplete_details?.reason,
       hasToolCalls: tools.size > 0,
     });
-    out.push(chunk({}, finishReason, filters.completion ? { content_filter_results: filters.completion } : {}));
+    out.push(chunk({}, finishReason, filters.completion ? { content_filter_results: filters.completion } : undefined));
 
     if (!context.includeUsage) return;
     if (!response.usage) {
@@ -187,27 +193,31 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
 
       case "response.output_text.delta":
         start(undefined, ev.item_id);
-        text(`${ev.item_id}:${ev.content_index}`, ev.delta, (ev as Loose).logprobs);
+        text(partKey(ev.item_id, ev.content_index), ev.delta, (ev as Loose).logprobs);
         break;
-      case "response.output_text.done":
+      case "response.output_text.done": {
         start(undefined, ev.item_id);
-        text(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.text));
+        const key = partKey(ev.item_id, ev.content_index);
+        text(key, rest(sentParts.get(key) ?? "", ev.text));
         break;
+      }
       case "response.output_text.annotation.added": {
         // Chat has no annotation event; the annotation rides on a delta, in Chat's nested form.
         start(undefined, ev.item_id);
-        const offset = partStart.get(`${ev.item_id}:${ev.content_index}`) ?? sentContent.length;
+        const offset = partStart.get(partKey(ev.item_id, ev.content_index)) ?? sentContent.length;
         out.push(chunk({ annotations: [responseAnnotationToChat(ev.annotation, offset)] }));
         break;
       }
       case "response.refusal.delta":
         start(undefined, ev.item_id);
-        refusal(`${ev.item_id}:${ev.content_index}`, ev.delta);
+        refusal(partKey(ev.item_id, ev.content_index), ev.delta);
         break;
-      case "response.refusal.done":
+      case "response.refusal.done": {
         start(undefined, ev.item_id);
-        refusal(`${ev.item_id}:${ev.content_index}`, rest(sentParts.get(`${ev.item_id}:${ev.content_index}`) ?? "", ev.refusal));
+        const key = partKey(ev.item_id, ev.content_index);
+        refusal(key, rest(sentParts.get(key) ?? "", ev.refusal));
         break;
+      }
 
       case "response.reasoning_summary_text.delta":
         start(undefined, ev.item_id);

@@ -59,14 +59,17 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
     // need them once parsed: about 6 KB per open stream.
     controller.rawHeaders = null;
     if (status < 200) return; // 1xx: the real answer follows
-    const flat: Record<string, string> = {};
+    // undici's object is this exchange's own: repeated headers are joined in place, not copied.
     for (const k in headers) {
       const v = headers[k];
-      if (v !== undefined) flat[k] = typeof v === "string" ? v : v.join(", ");
+      if (typeof v !== "string") {
+        if (v === undefined) delete headers[k];
+        else headers[k] = v.join(", ");
+      }
     }
     const resolve = this.#resolve!;
     this.#resolve = this.#reject = undefined;
-    resolve(this.#response(status, flat));
+    resolve(this.#response(status, headers as Record<string, string>));
   }
 
   onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
