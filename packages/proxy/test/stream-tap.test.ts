@@ -36,6 +36,18 @@ describe("StreamTap on Responses streams", () => {
     expect(tap.accounting.usage).toBeNull();
   });
 
+  it("reads the same from lifecycle events too long to be parsed whole (scanned for their members)", () => {
+    const padded = (file: string) => fixture(file).map(({ event, data }) => ({ event, data: `${" ".repeat(5000)}${data}` }));
+    const tap = new StreamTap("responses");
+    for (const message of padded("responses-text.chunks.txt")) tap.onMessage(message);
+    expect(tap.accounting.usage).toMatchObject({ input_tokens: 12, output_tokens: 2, total_tokens: 14 });
+    expect(tap.accounting.responseId).toMatch(/^resp_/);
+    expect(tap.accounting.finished).toBe(true);
+    const failed = new StreamTap("responses");
+    for (const message of padded("responses-error.chunks.txt")) failed.onMessage(message);
+    expect(failed.accounting.failure).toMatchObject({ code: "insufficient_quota" });
+  });
+
   it("ignores data that is not JSON", () => {
     const tap = new StreamTap("responses");
     tap.onMessage({ event: "response.completed", data: "not json" });

@@ -2,6 +2,8 @@ import { StreamAccounting, TERMINAL_RESPONSE_EVENT_TYPES, readJsonMembers, scanJ
 
 const RESPONSE_SNAPSHOTS = new Set(["response.created", "response.in_progress", "response.queued"]);
 const SNAPSHOT_MEMBERS = ["id", "status", "error", "usage"];
+/** Lifecycle events shorter than this are parsed whole, longer ones scanned for SNAPSHOT_MEMBERS. */
+const PARSE_BELOW = 4096;
 const TYPE_PREFIX = /^\s*\{\s*"type"\s*:\s*"([^"\\]+)"/;
 const CHAT_ERROR = /^\s*\{\s*"error"\s*:/;
 const CHAT_USAGE = /"usage"\s*:\s*\{/;
@@ -54,6 +56,9 @@ export class StreamTap {
    * and the relay read only its type and the response's id, status, error and usage.
    */
   #observeSnapshot(data: string): unknown {
+    // A short one is parsed whole: JSON.parse is faster than the scan below a few KB (a 1.2 KB
+    // response.completed: 3.5 us against 5.6), and nothing keeps the parsed event.
+    if (data.length < PARSE_BELOW) return this.#observe(data);
     let type: unknown;
     let response: Record<string, unknown> | undefined;
     const ok = scanJsonObject(data, 0, data.length, (key, start, end) => {
