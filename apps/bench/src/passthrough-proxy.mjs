@@ -18,7 +18,9 @@ const server = http.createServer(async (req, res) => {
     const up = await pool.request({ method: req.method, path: req.url, headers: strip(req.headers), body: req });
     res.writeHead(up.statusCode, strip(up.headers));
     up.body.pipe(res);
-    // A client that goes away: destroying the body aborts the upstream request.
+    // A client that goes away: destroying the body aborts the upstream request (the abort error
+    // it then emits is expected, not a crash).
+    up.body.on("error", () => {});
     res.on("close", () => up.body.destroy());
   } catch {
     if (!res.headersSent) res.writeHead(502).end();
