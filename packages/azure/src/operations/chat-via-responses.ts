@@ -17,8 +17,10 @@ import { responsesToChatChunksStep } from "../transform/responses-stream-to-chat
  * the request is transformed down, the answer and the stream events transformed back up.
  */
 export function chatViaResponses(responses: ResponsesOperations, warn?: (message: string) => void): ChatOperations {
-  const context = (model: string, options: CallOptions | undefined, dropped: string[], includeUsage?: boolean): TransformContext =>
-    includeUsage ? Object.assign(bridgeContext(model, options, dropped, warn), { includeUsage }) : bridgeContext(model, options, dropped, warn);
+  const context = (model: string, options: CallOptions | undefined, dropped: string[], includeUsage?: boolean): TransformContext => {
+    const ctx = bridgeContext(model, options, dropped, warn);
+    return includeUsage ? Object.assign(ctx, { includeUsage }) : ctx;
+  };
 
   return {
     async create(request, options) {

@@ -93,9 +93,9 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
 
   // The key of the last text part a delta went to, kept while deltas go on to the same part:
   // one string, hashed once, instead of a new one (and its hash) for every delta's map lookups.
-  let lastPart: { item: unknown; index: unknown; key: string } = { item: undefined, index: undefined, key: "" };
+  let lastPart: { item: unknown; index: unknown; key: string } | undefined;
   const partKey = (item: unknown, index: unknown): string => {
-    if (item !== lastPart.item || index !== lastPart.index || lastPart.key === "") lastPart = { item, index, key: `${String(item)}:${String(index)}` };
+    if (lastPart === undefined || item !== lastPart.item || index !== lastPart.index) lastPart = { item, index, key: `${String(item)}:${String(index)}` };
     return lastPart.key;
   };
 
