@@ -4,7 +4,9 @@ import type { PriceEntry } from "../cost/price-entry.js";
 /**
  * Prices from a maintained price database, `@pydantic/genai-prices` (OpenAI, Azure, Anthropic,
  * Google and more, with price history), as core's `PriceEntry`. Loaded on first use, not at
- * import: the database is 2 MB of JavaScript, and a provider resolves a deployment once.
+ * import, and let go of a second after the last lookup: the database is 2 MB of heap (its 1 MB
+ * source among it), a provider resolves a deployment once, and a proxy would otherwise carry it
+ * for its whole life. A lookup after that (a model added at run time) loads it again.
  */
 
 type GenaiPrices = typeof import("@pydantic/genai-prices");
@@ -20,8 +22,39 @@ export interface CatalogPrice {
   fallback: boolean;
 }
 
-let library: GenaiPrices | undefined;
+const PACKAGE = "@pydantic/genai-prices";
+/** How long the database stays loaded after the last lookup, ms (a config's deployments are priced in a burst). */
+const RELEASE_AFTER_MS = 1000;
+
+let loaded: { library: GenaiPrices; release: () => void } | undefined;
+let releaseTimer: ReturnType<typeof setTimeout> | undefined;
 const cache = new Map<string, CatalogPrice | null>();
+
+function loadLibrary(): GenaiPrices {
+  if (!loaded) {
+    // A require function of its own, dropped on release with the module's cache entry: the two
+    // things that keep a loaded module (the cache and the requiring module's `children`).
+    const load = createRequire(import.meta.url);
+    const id = load.resolve(PACKAGE);
+    loaded = {
+      library: load(PACKAGE) as GenaiPrices,
+      release: () => {
+        loaded = undefined;
+        delete load.cache[id];
+      },
+    };
+  }
+  clearTimeout(releaseTimer);
+  releaseTimer = setTimeout(() => loaded?.release(), RELEASE_AFTER_MS);
+  // Never what keeps a process alive.
+  releaseTimer.unref?.();
+  return loaded.library;
+}
+
+/** Whether the price database is loaded now (it is let go of after use). */
+export function catalogLoaded(): boolean {
+  return loaded !== undefined;
+}
 
 /**
  * The price of `model` at `provider` (`openai`, `azure`, ...) today, or undefined when the
@@ -39,10 +72,10 @@ export function catalogPrice(model: string, { provider, at }: { provider: string
 }
 
 function lookUp(model: string, provider: string, at: Date | undefined): CatalogPrice | undefined {
-  library ??= createRequire(import.meta.url)("@pydantic/genai-prices") as GenaiPrices;
+  const lib = loadLibrary();
   let result: ReturnType<GenaiPrices["calcPrice"]>;
   try {
-    result = library.calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId: provider, ...(at ? { timestamp: at } : {}) });
+    result = lib.calcPrice({ input_tokens: 1, output_tokens: 1 }, model, { providerId: provider, ...(at ? { timestamp: at } : {}) });
   } catch {
     return undefined;
   }
@@ -50,7 +83,7 @@ function lookUp(model: string, provider: string, at: Date | undefined): CatalogP
   const price = toPriceEntry(result.model_price);
   if (!price) return undefined;
   const own = result.provider.models.includes(result.model);
-  const owner = own ? result.provider.id : fallbackOwner(library, result.model, result.provider.fallback_model_providers ?? []);
+  const owner = own ? result.provider.id : fallbackOwner(lib, result.model, result.provider.fallback_model_providers ?? []);
   return { price, source: `genai-prices:${owner}`, model: result.model.id, fallback: !own };
 }
 
