@@ -1,5 +1,5 @@
 import type { Dispatcher } from "undici";
-import type { ChunkSink, UpstreamBody, UpstreamRequest, UpstreamResponse } from "./transport.js";
+import type { ChunkSink, UpstreamBody, UpstreamResponse } from "./transport.js";
 
 /** Bytes queued for a reader that is not keeping up before the socket read is paused. */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -16,7 +16,8 @@ type Mode = "unread" | "iterating" | "piping" | "text" | "dump";
  * pauses the socket instead of growing memory. Every error goes through `mapError` once.
  */
 export class UndiciExchange implements Dispatcher.DispatchHandler {
-  readonly #req: UpstreamRequest;
+  /** The caller's signal; only it is kept of the request (see undici-transport.ts). */
+  readonly #signal: AbortSignal | undefined;
   readonly #mapError: (err: unknown) => unknown;
   #resolve: ((res: UpstreamResponse) => void) | undefined;
   #reject: ((err: unknown) => void) | undefined;
@@ -38,19 +39,19 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
   /** Why the caller cut the exchange (`UpstreamResponse.abort`): what the reader gets, unmapped. */
   #cutReason: unknown;
   readonly #resume = () => this.#controller?.resume();
-  readonly #onAbort = () => this.#controller?.abort(this.#req.signal?.reason);
+  readonly #onAbort = () => this.#controller?.abort(this.#signal?.reason);
 
-  constructor(req: UpstreamRequest, resolve: (res: UpstreamResponse) => void, reject: (err: unknown) => void, mapError: (err: unknown) => unknown) {
-    this.#req = req;
+  constructor(signal: AbortSignal | undefined, resolve: (res: UpstreamResponse) => void, reject: (err: unknown) => void, mapError: (err: unknown) => unknown) {
+    this.#signal = signal;
     this.#resolve = resolve;
     this.#reject = reject;
     this.#mapError = mapError;
-    req.signal?.addEventListener("abort", this.#onAbort, { once: true });
+    signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.#controller = controller;
-    if (this.#req.signal?.aborted) controller.abort(this.#req.signal.reason);
+    if (this.#signal?.aborted) controller.abort(this.#signal.reason);
   }
 
   onResponseStart(controller: Dispatcher.DispatchController, status: number, headers: Record<string, string | string[] | undefined>): void {
@@ -139,7 +140,7 @@ export class UndiciExchange implements Dispatcher.DispatchHandler {
   }
 
   #settle(): void {
-    this.#req.signal?.removeEventListener("abort", this.#onAbort);
+    this.#signal?.removeEventListener("abort", this.#onAbort);
   }
 
   #wakeReader(): void {

@@ -1,8 +1,10 @@
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { errors as undiciErrors } from "undici";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-error.js";
 import { textOf } from "../testing/async-iterables.js";
-import { floodHandler, openStreamHandler, startTestServer, type TestServer } from "../testing/test-server.js";
+import { floodHandler, openStreamHandler, readRequestBody, startTestServer, type TestServer } from "../testing/test-server.js";
 import { describeTransportContract } from "../testing/transport-contract.js";
 import { mapNetworkError, undiciTransport } from "./undici-transport.js";
 
@@ -147,5 +149,37 @@ describe("undiciTransport: pushed bodies (body.pipe)", { timeout: 5_000 }, () =>
     res.abort!();
     await expect(it.next()).rejects.toMatchObject({ name: "AbortError" });
     await stream.closed;
+  });
+});
+
+describe("undiciTransport: long request bodies", { timeout: 10_000 }, () => {
+  let server: TestServer | undefined;
+  afterEach(async () => {
+    await server?.close();
+  });
+
+  it("keeps no copy of a request body while its response streams (a long conversation, a stream of minutes)", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    server = await startTestServer(async (req, res) => {
+      await readRequestBody(req);
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: {}\n\n");
+      // Left open: the streams last as long as the test holds them.
+    });
+    const MB = 1024 * 1024;
+    const open: Awaited<ReturnType<typeof transport>>[] = [];
+    gc();
+    const before = process.memoryUsage();
+    for (let i = 0; i < 8; i++) {
+      // A new 2 MB body each time, that only the transport sees.
+      open.push(await transport({ method: "POST", url: server.url, headers: { "content-type": "application/json" }, body: `{"input":"${"x".repeat(2 * MB + i)}"}` }));
+    }
+    gc();
+    const after = process.memoryUsage();
+    // Kept, they would be 16 MB of strings and 16 MB more of undici's Buffer copies.
+    expect(after.arrayBuffers - before.arrayBuffers).toBeLessThan(4 * MB);
+    expect(after.heapUsed - before.heapUsed).toBeLessThan(6 * MB);
+    for (const res of open) res.abort?.();
   });
 });

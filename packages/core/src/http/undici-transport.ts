@@ -3,6 +3,7 @@ import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-
 import { isAbortError } from "../errors/to-openai-error.js";
 import { safeHost } from "./safe-host.js";
 import { Agent } from "./undici-agent.js";
+import { dispatchBody } from "./one-shot-body.js";
 import type { Transport, UpstreamRequest, UpstreamResponse, UpstreamWebSocket } from "./transport.js";
 import { UndiciExchange } from "./undici-exchange.js";
 
@@ -52,20 +53,22 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
 
   const send = (req: UpstreamRequest): Promise<UpstreamResponse> =>
     new Promise((resolve, reject) => {
-      const mapError = (err: unknown) => mapRequestError(err, req);
+      const { signal, url } = req;
+      const mapError = errorMapper(signal, url);
       try {
-        if (req.signal?.aborted) throw req.signal.reason;
-        const { origin, path } = targetOf(req.url);
+        if (signal?.aborted) throw signal.reason;
+        const { origin, path } = targetOf(url);
+        const { headers, body } = dispatchBody(req.headers, req.body);
         agent.dispatch(
           {
             origin,
             path,
             method: req.method,
-            headers: req.headers,
-            body: req.body ?? null,
+            headers,
+            body,
             ...(req.timeoutMs ? { headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs } : {}),
           },
-          new UndiciExchange(req, resolve, reject, mapError),
+          new UndiciExchange(signal, resolve, reject, mapError),
         );
       } catch (err) {
         reject(mapError(err));
@@ -79,8 +82,13 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
 }
 
 /** The caller's own abort stays what the caller aborted with (undici rejects with the signal's reason). */
-function mapRequestError(err: unknown, req: UpstreamRequest): unknown {
-  return req.signal?.aborted ? err : mapNetworkError(err, req.url);
+/**
+ * The exchange's error mapping, made outside `send`: a closure made there would keep `send`'s
+ * scope, and with it the request and its body (hundreds of KB for a long conversation), for as
+ * long as the response lasts (minutes for a stream). It keeps the signal and the URL only.
+ */
+function errorMapper(signal: AbortSignal | undefined, url: string): (err: unknown) => unknown {
+  return (err) => (signal?.aborted ? err : mapNetworkError(err, url));
 }
 
 const TIMEOUT_CODES = new Set(["UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_CONNECT_TIMEOUT"]);

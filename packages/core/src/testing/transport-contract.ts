@@ -45,6 +45,23 @@ export function describeTransportContract(name: string, makeTransport: () => Tra
       expect(await res.text()).toBe('{"ok":true}');
     });
 
+    it("sends a long body (a long conversation) whole, with its content-length in bytes, never chunked", async () => {
+      let seen: { headers?: IncomingMessage["headers"]; body?: string } = {};
+      const server = await serve(async (req, res) => {
+        seen = { headers: req.headers, body: await readRequestBody(req) };
+        res.writeHead(200, { "content-type": "application/json" });
+        res.end("{}");
+      });
+      // Multi-byte text: the length sent is the UTF-8 byte count, not the string's length.
+      const body = JSON.stringify({ model: "m", input: "Grüße, 世界! ".repeat(20_000) });
+      const res = await makeTransport()({ method: "POST", url: server.url, headers: { "content-type": "application/json", "api-key": SECRET }, body });
+      await res.text();
+      expect(seen.body).toBe(body);
+      expect(seen.headers?.["content-length"]).toBe(String(Buffer.byteLength(body)));
+      expect(seen.headers?.["transfer-encoding"]).toBeUndefined();
+      expect(seen.headers).toMatchObject({ "content-type": "application/json", "api-key": SECRET });
+    });
+
     it("returns a non-2xx answer as a response, not as an error", async () => {
       const server = await serve((_req, res) => {
         res.writeHead(429, { "content-type": "application/json", "retry-after": "6" });
