@@ -2,6 +2,7 @@
 // A/B comparison of two builds of dheera_ai under the same load, interleaved, in one run:
 //   pnpm --filter @dheera/bench compare -- --base /path/to/other/checkout [--cases c-json,d-sse] [--rounds 3] [--duration 3]
 //   ... --cases mem-c,mem-d [--streams 1000]   peak RSS with that many open streams, a fresh process per build and round
+//   ... --input-kb 100                          the open streams' requests carry that much input (a long conversation, a Codex turn)
 //   ... --rate 1000                             fixed rate instead of closed loop: p50 / p99 latency per build and (b)
 //   ... --workers 2                             this checkout also as `dheera_ai --num_workers 2` (x2): CPU per request over all its processes
 //   ... --warm 3                                seconds each process runs a case unmeasured before the rounds (12 with --workers)
@@ -181,10 +182,14 @@ for (const id of loadCases) {
 }
 // Memory: a fresh process per build and round, so that earlier load does not count.
 const streamCount = Number(opt("streams", "1000"));
+// A client that sends a long conversation each turn (Codex, an agent) keeps that much in flight
+// per stream: what the proxy holds of it for the stream's life shows with --input-kb.
+const inputKb = Number(opt("input-kb", "0"));
+const streamInput = inputKb > 0 ? `${INPUT} ${"lorem ipsum dolor sit amet ".repeat(Math.ceil((inputKb * 1024) / 27))}`.slice(0, inputKb * 1024) : INPUT;
 const streamTarget = {
-  b: { path: `/slow/openai/responses?api-version=${API_VERSION}&${SLOW_QUERY}`, headers: { "content-type": "application/json", "api-key": AZURE_KEY }, body: { model: DEPLOYMENT, input: INPUT, stream: true } },
-  c: { path: "/v1/responses", body: { model: "bench-responses-slow", input: INPUT, stream: true } },
-  d: { path: "/v1/chat/completions", body: { model: "bench-bridge-slow", messages: [{ role: "user", content: INPUT }], stream: true } },
+  b: { path: `/slow/openai/responses?api-version=${API_VERSION}&${SLOW_QUERY}`, headers: { "content-type": "application/json", "api-key": AZURE_KEY }, body: { model: DEPLOYMENT, input: streamInput, stream: true } },
+  c: { path: "/v1/responses", body: { model: "bench-responses-slow", input: streamInput, stream: true } },
+  d: { path: "/v1/chat/completions", body: { model: "bench-bridge-slow", messages: [{ role: "user", content: streamInput }], stream: true } },
 };
 async function peakRss(start, kind) {
   const proc = await start();
@@ -211,7 +216,7 @@ for (const id of streamCases) {
     }
   }
   for (const r of rows) {
-    console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  ${streamCount} open streams: peak RSS median ${median(r.peak).toFixed(1)} MB [${r.peak.map((x) => x.toFixed(1)).join(" ")}]  idle ${median(r.idle).toFixed(1)} MB${r.bad ? `  (${r.bad} failed streams)` : ""}`);
+    console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  ${streamCount} open streams${inputKb > 0 ? ` of ${inputKb} KB requests` : ""}: peak RSS median ${median(r.peak).toFixed(1)} MB [${r.peak.map((x) => x.toFixed(1)).join(" ")}]  idle ${median(r.idle).toFixed(1)} MB${r.bad ? `  (${r.bad} failed streams)` : ""}`);
   }
 }
 await fake.stop();
