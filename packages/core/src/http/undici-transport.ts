@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import type { Dispatcher } from "undici";
 import { UpstreamConnectionError, UpstreamTimeoutError } from "../errors/dheera-error.js";
 import { isAbortError } from "../errors/to-openai-error.js";
 import { safeHost } from "./safe-host.js";
@@ -65,7 +66,9 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
             path,
             method: req.method,
             headers,
-            body,
+            // undici writes any async iterable (its docs list them), though its types name only
+            // strings, bytes, Readable and FormData.
+            body: body as Dispatcher.DispatchOptions["body"],
             ...(req.timeoutMs ? { headersTimeout: req.timeoutMs, bodyTimeout: req.timeoutMs } : {}),
           },
           new UndiciExchange(signal, resolve, reject, mapError),
