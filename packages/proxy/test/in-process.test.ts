@@ -1,5 +1,7 @@
-import { request } from "node:http";
-import { ProviderRegistry, WireStream, defineProvider, type ResponseObject } from "@dheera/core";
+import { request, type ClientRequest } from "node:http";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
+import { ProviderRegistry, WireStream, defineProvider, type ResponseObject, type WireStreamResult } from "@dheera/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createProxy, type DheeraProxy } from "../src/server/create-proxy.js";
@@ -12,9 +14,23 @@ import pino from "pino";
  */
 
 const state = { pulled: 0, aborted: false };
+/** Streams of the `fake/held` model: each sends its first event, then waits for its client to leave. */
+const held: (() => void)[] = [];
 const CHUNK = "x".repeat(64 * 1024);
 
 const response = (id: string): ResponseObject => ({ id, object: "response", created_at: 1, model: "m", output: [], status: "completed" });
+
+/** A stream that sends `first`, then waits for its client to leave (`fake/held`). */
+function heldStream<E>(first: string): WireStreamResult<E> {
+  let leave = () => {};
+  const gone = new Promise<void>((resolve) => (leave = resolve));
+  held.push(leave);
+  async function* body() {
+    yield new TextEncoder().encode(first);
+    await gone;
+  }
+  return { status: 200, headers: {}, stream: WireStream.fromSse<E>(body(), leave) };
+}
 
 const fake = defineProvider({
   specificationVersion: "v1",
@@ -26,10 +42,21 @@ const fake = defineProvider({
       provider: "fake",
       name: reference.model,
       apiBase: settings.api_base ?? "http://fake.invalid",
-      native: { responses: true, chat: false },
+      native: { responses: true, chat: reference.model === "held" },
+      ...(reference.model === "held"
+        ? {
+            chat: {
+              create: async () => {
+                throw new Error("streams only");
+              },
+              stream: async () => heldStream(`data: ${JSON.stringify({ id: "c", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { role: "assistant", content: "" }, finish_reason: null }] })}\n\n`),
+            },
+          }
+        : {}),
       responses: {
         create: async () => ({ status: 200, headers: {}, body: response(`resp_${reference.model}`) }),
         async stream() {
+          if (reference.model === "held") return heldStream(`event: response.created\ndata: ${JSON.stringify({ type: "response.created", sequence_number: 0, response: response("resp_up") })}\n\n`);
           state.pulled = 0;
           state.aborted = false;
           const encoder = new TextEncoder();
@@ -98,6 +125,42 @@ describe("in process, with any provider", () => {
       req.on("error", (err) => (state.aborted ? undefined : reject(err)));
       req.end(JSON.stringify({ model: "m", input: "big", stream: true }));
     });
+  });
+});
+
+describe("open streams", () => {
+  /**
+   * Opens a stream with `inputBytes` of input and resolves once its first bytes arrived, leaving
+   * it open. The body is made where no closure keeps it: only the proxy could hold it then.
+   */
+  const openStream = (url: string, path: string, inputBytes: number) =>
+    new Promise<ClientRequest>((resolve, reject) => {
+      const req = request(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
+        res.once("data", () => resolve(req));
+        res.on("error", () => {});
+      });
+      req.on("error", reject);
+      const input = "x".repeat(inputBytes);
+      req.end(JSON.stringify(path === "/v1/responses" ? { model: "m", input, stream: true } : { model: "m", messages: [{ role: "user", content: input }], stream: true }));
+    });
+
+  it.each(["/v1/responses", "/v1/chat/completions"])("keeps no started stream's request (%s): a long conversation is not held for as long as its answer streams", async (path) => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const { url } = await start({ model_list: [{ model_name: "m", dheera_ai_params: { model: "fake/held" } }] });
+    const MB = 1024 * 1024;
+    const open: ClientRequest[] = [];
+    // One stream first: what loads on first use is not counted below.
+    open.push(await openStream(url, path, 4));
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 8; i++) open.push(await openStream(url, path, 2 * MB + i));
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    // Eight requests of 2 MB each: held until their streams end, they would be 16 MB.
+    expect(grown).toBeLessThan(6 * MB);
+    for (const req of open) req.destroy();
+    for (const leave of held.splice(0)) leave();
   });
 });
 

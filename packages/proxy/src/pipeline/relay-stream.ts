@@ -32,6 +32,8 @@ export function relayStream(
     errorEvent?: PipeOptions["errorEvent"];
     /** Decides, once the stream's usage is known and before it is counted, what the call bills (background responses). */
     beforeSettle?: (call: CallRecord) => Promise<void>;
+    /** The stream has started (its head is out): no retry can come, so what only a retry would send again can go. */
+    onCommit?: () => void;
   } = {},
 ): Promise<void> {
   const onAbort = () => result.stream.abort(ctx.signal.reason);
@@ -42,6 +44,7 @@ export function relayStream(
     for (let i = 0; i < SSE_HEADERS.length; i++) headers.push(SSE_HEADERS[i]!);
     res.writeHead(200, headers);
     attempt.commit();
+    options.onCommit?.();
   };
   const piping = pipeSse(res, result.stream, relay, ctx, {
     head,

@@ -30,6 +30,7 @@ import type { PipeOptions } from "../pipeline/streaming/pipe-sse.js";
 import { StreamTap } from "../pipeline/streaming/stream-tap.js";
 import { readCallRequest } from "../pipeline/read-call-request.js";
 import { relayStream } from "../pipeline/relay-stream.js";
+import { RetryHold } from "../pipeline/retry-hold.js";
 import { upstreamHeaders } from "../http/upstream-headers.js";
 
 /**
@@ -151,13 +152,18 @@ export function streamResponse(
   } = {},
 ): Promise<unknown> {
   const { ctx, res } = route;
-  const { socketFor, echoPrevious, continueOn, ...pipeOptions } = relayOptions;
+  const { socketFor, echoPrevious, ...pipeOptions } = relayOptions;
+  const background = request.background === true;
+  // What a retry sends again, kept only until the stream starts: a stream of minutes need not
+  // hold a long conversation (a Codex turn is hundreds of KB) once no retry can come.
+  const retry = new RetryHold({ request, continueOn: relayOptions.continueOn });
   return runModelCall(s, route, call, {
     operation: "responses",
     model: request.model,
     stream: true,
     pinned: state.pinned,
     attempt: async (attempt) => {
+      const { request, continueOn } = retry.take();
       const encode = (id: string) => s.router.encodeResponseId(attempt.target, id);
       const socket = socketFor ? await socketFor(attempt.target, attempt.options) : undefined;
       const continued = continueOn && continueOn.socket === socket ? continueOn : undefined;
@@ -178,7 +184,8 @@ export function streamResponse(
       return relayStream(s, res, ctx, call, attempt, result, relay, tap.accounting, {
         encodeId: encode,
         ...pipeOptions,
-        ...(request.background === true ? { beforeSettle: (c: CallRecord) => billBackgroundAnswer(s.backgroundPricing, c) } : {}),
+        onCommit: retry.release,
+        ...(background ? { beforeSettle: (c: CallRecord) => billBackgroundAnswer(s.backgroundPricing, c) } : {}),
       });
     },
   });
