@@ -152,11 +152,11 @@ export function streamResponse(
   } = {},
 ): Promise<unknown> {
   const { ctx, res } = route;
-  const { socketFor, echoPrevious, ...pipeOptions } = relayOptions;
+  const { socketFor, echoPrevious, continueOn, ...pipeOptions } = relayOptions;
   const background = request.background === true;
   // What a retry sends again, kept only until the stream starts: a stream of minutes need not
   // hold a long conversation (a Codex turn is hundreds of KB) once no retry can come.
-  const retry = new RetryHold({ request, continueOn: relayOptions.continueOn });
+  const retry = new RetryHold({ request, continueOn });
   return runModelCall(s, route, call, {
     operation: "responses",
     model: request.model,
