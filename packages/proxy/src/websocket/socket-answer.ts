@@ -2,7 +2,7 @@ import { EventEmitter } from "node:events";
 import type { OutgoingHttpHeaders } from "node:http";
 import type { HeaderList } from "../http/header-list.js";
 import type { Duplex } from "node:stream";
-import { WebSocket } from "ws";
+import type { WebSocket } from "ws";
 import type { SseTarget } from "../http/response-head.js";
 import { SseFrames } from "./sse-frames.js";
 
@@ -77,7 +77,7 @@ export class SocketAnswer extends EventEmitter implements SseTarget {
   }
 
   get destroyed(): boolean {
-    return this.ws.readyState !== WebSocket.OPEN;
+    return this.ws.readyState !== this.ws.OPEN;
   }
 
   /** The turn is over: stop listening on the connection. */

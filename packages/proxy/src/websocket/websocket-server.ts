@@ -1,7 +1,7 @@
 import { STATUS_CODES, type IncomingMessage, type Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { DheeraError, NotFoundError, toOpenAIError } from "@dheera/core";
-import { WebSocketServer, type WebSocket } from "ws";
+import type { WebSocket, WebSocketServer } from "ws";
 import { newRequestContext, type RequestContext } from "../http/request-context.js";
 import { finishRequest } from "../http/request-handler.js";
 import type { RouteTable, WebSocketSession } from "../http/route-table.js";
@@ -25,23 +25,29 @@ export interface WebSockets {
  * answer in the OpenAI error shape (and its log line) rather than a socket that opens and closes.
  */
 export function serveWebSockets(server: Server, s: ProxyServices, table: RouteTable): WebSockets {
-  // Frames are bounded like request bodies; compression is not offered (it costs CPU on every
-  // event of every stream, for small frames that gain little).
-  const wss = new WebSocketServer({ noServer: true, maxPayload: s.bodyLimitBytes, perMessageDeflate: false, clientTracking: false });
   const open = new Map<WebSocket, { session: WebSocketSession; alive: boolean }>();
   const pending = new WeakMap<IncomingMessage, RequestContext>();
-  // The 101 names the connection's request id, as every HTTP answer does.
-  wss.on("headers", (headers, req) => {
-    const ctx = pending.get(req);
-    if (ctx) headers.push(`x-request-id: ${ctx.id}`);
-  });
-  // A handshake ws refuses (a bad Sec-WebSocket-Key or version): answered in the OpenAI shape, and logged.
-  wss.on("wsClientError", (err, socket, req) => {
-    const ctx = pending.get(req);
-    const failure = new DheeraError(`Invalid WebSocket handshake: ${err.message}`, { status: 400, type: "invalid_request_error", code: "invalid_websocket_handshake" });
-    if (ctx) fail(ctx, socket, failure);
-    else socket.destroy();
-  });
+  // `ws` is loaded at the first upgrade: a proxy that never takes a WebSocket (most) does not
+  // keep its 1.5 MB of heap. Frames are bounded like request bodies; compression is not offered
+  // (it costs CPU on every event of every stream, for small frames that gain little).
+  let wssLoading: Promise<WebSocketServer> | undefined;
+  const webSocketServer = () =>
+    (wssLoading ??= import("ws").then(({ WebSocketServer: Wss }) => configure(new Wss({ noServer: true, maxPayload: s.bodyLimitBytes, perMessageDeflate: false, clientTracking: false }))));
+  function configure(wss: WebSocketServer): WebSocketServer {
+    // The 101 names the connection's request id, as every HTTP answer does.
+    wss.on("headers", (headers, req) => {
+      const ctx = pending.get(req);
+      if (ctx) headers.push(`x-request-id: ${ctx.id}`);
+    });
+    // A handshake ws refuses (a bad Sec-WebSocket-Key or version): answered in the OpenAI shape, and logged.
+    wss.on("wsClientError", (err, socket, req) => {
+      const ctx = pending.get(req);
+      const failure = new DheeraError(`Invalid WebSocket handshake: ${err.message}`, { status: 400, type: "invalid_request_error", code: "invalid_websocket_handshake" });
+      if (ctx) fail(ctx, socket, failure);
+      else socket.destroy();
+    });
+    return wss;
+  }
 
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
@@ -70,6 +76,7 @@ export function serveWebSockets(server: Server, s: ProxyServices, table: RouteTa
       }
       const identity = s.auth.identify(req.headers, match.route.models ? "model" : "admin");
       if (identity instanceof Promise) await identity;
+      const wss = await webSocketServer();
       pending.set(req, ctx);
       wss.handleUpgrade(req, socket, head, (ws) => {
         pending.delete(req);
