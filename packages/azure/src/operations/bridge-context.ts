@@ -26,14 +26,28 @@ export function accountedStep<U, D>(transform: StreamStep<U, D>, accounting: Str
     for (const event of events) accounting.observe(event);
     return events;
   };
-  return {
+  // `done` mirrors the transform's after each call (the only times it can change) as a data
+  // property: a getter in an object literal would keep every stream's step alive until a full GC
+  // (see responses-stream-to-chat-chunks.ts). `ignores` is passed on, so a host still skips
+  // parsing the events the transform would pass over.
+  const step: { -readonly [K in keyof StreamStep<U, D>]: StreamStep<U, D>[K] } = {
     push(event) {
       onUpstream?.(event);
-      return observed(transform.push(event));
+      try {
+        return observed(transform.push(event));
+      } finally {
+        step.done = transform.done;
+      }
     },
-    end: () => observed(transform.end()),
-    get done() {
-      return transform.done;
+    end() {
+      try {
+        return observed(transform.end());
+      } finally {
+        step.done = transform.done;
+      }
     },
+    done: transform.done,
   };
+  if (transform.ignores) step.ignores = transform.ignores.bind(transform);
+  return step;
 }

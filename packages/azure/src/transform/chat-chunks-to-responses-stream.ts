@@ -64,7 +64,6 @@ type OpenItem = CallState | ReasoningState | MessageState;
  */
 export function chatChunksToResponsesStep(context: ResponsesEchoContext): StreamStep<ChatCompletionChunk, ResponseStreamEvent> {
   let out: ResponseStreamEvent[] = [];
-  let finished = false;
   const warn = context.warn ?? (() => {});
   let sequence = 0;
   let responseId: string | undefined;
@@ -316,20 +315,21 @@ export function chatChunksToResponsesStep(context: ResponsesEchoContext): Stream
     out.push(event(finalStatus === "incomplete" ? "response.incomplete" : "response.completed", { response }));
   }
 
-  return {
-    push(chunk) {
+  // `done` is a data property, not a getter (see responses-stream-to-chat-chunks.ts: a getter per
+  // step kept every step alive until a full GC).
+  const step = {
+    push(chunk: ChatCompletionChunk): readonly ResponseStreamEvent[] {
       push(chunk);
       return drain();
     },
-    end() {
+    end(): readonly ResponseStreamEvent[] {
       finish();
-      finished = true;
+      step.done = true;
       return drain();
     },
-    get done() {
-      return finished;
-    },
+    done: false,
   };
+  return step;
 }
 
 /**

@@ -78,7 +78,6 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
   let sentRefusal = "";
   let lastReasoningKey: string | undefined;
   const tools = new Map<string, ToolSlot>();
-  let done = false;
   // The chunks the current event completes.
   let out: ChatCompletionChunk[] = [];
 
@@ -254,15 +253,15 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
       }
       case "response.completed":
       case "response.incomplete":
-        done = true;
+        step.done = true;
         finish(ev.response);
         return;
       case "response.failed":
-        done = true;
+        step.done = true;
         throwIfFailed({ ...ev.response, status: "failed" });
         return;
       case "error":
-        done = true;
+        step.done = true;
         throw errorFromEvent(ev as Loose);
       default: {
         const other = event as Loose;
@@ -278,29 +277,32 @@ export function responsesToChatChunksStep(context: TransformContext): StreamStep
     }
   }
 
-  return {
-    push(event) {
-      if (done) return NONE;
+  // `done` is a data property, not a getter: an object literal with a getter gets a hidden class
+  // of its own (the accessor is this step's closure), and V8's scavenger keeps such classes, and
+  // through them the whole step, alive until the next full GC: every stream's step, its maps and
+  // its last chunks were promoted to the old generation (3-4 KB a stream).
+  const step = {
+    push(event: ResponseStreamEvent): readonly ChatCompletionChunk[] {
+      if (step.done) return NONE;
       out = [];
       take(event);
       return out;
     },
-    ignores(eventName) {
+    ignores(eventName: string): boolean {
       // A snapshot after the start (`start` returns at once), and the part markers (`take`'s default).
       return IGNORED_EVENTS.has(eventName) || (id !== undefined && SNAPSHOT_EVENTS.has(eventName));
     },
-    end() {
-      if (done) return NONE;
-      done = true;
+    end(): readonly ChatCompletionChunk[] {
+      if (step.done) return NONE;
+      step.done = true;
       throw new DheeraError("The upstream stream ended before a terminal event (response.completed, response.incomplete or response.failed)", {
         status: 502,
         code: "upstream_stream_truncated",
       });
     },
-    get done() {
-      return done;
-    },
+    done: false,
   };
+  return step;
 }
 
 const NONE: readonly ChatCompletionChunk[] = [];
