@@ -191,16 +191,19 @@ export async function openTracing(options: TracingOptions, env: Record<string, s
 
   /** The spans of a request the sampler left out: nothing is recorded; the upstream still gets the trace's context. */
   const unrecorded = (server: Span, serverContext: Context): RequestTrace => {
-    let headers: Record<string, string> | undefined;
-    const attempt: AttemptTrace = {
-      get headers() {
-        if (headers === undefined) propagator.inject(serverContext, (headers = {}), recordSetter);
-        return headers;
-      },
-      end() {},
-    };
+    // Built at the first attempt (a request refused before one needs no headers). Not a lazy
+    // getter: an object literal with a getter gets a hidden class of its own, which V8's young
+    // collections keep alive, and the request's objects with it, until a full GC.
+    let attempt: AttemptTrace | undefined;
     return {
-      attempt: () => attempt,
+      attempt: () => {
+        if (attempt === undefined) {
+          const headers: Record<string, string> = {};
+          propagator.inject(serverContext, headers, recordSetter);
+          attempt = { headers, end() {} };
+        }
+        return attempt;
+      },
       callFinished() {},
       end: () => server.end(),
     };
