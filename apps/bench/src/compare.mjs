@@ -156,7 +156,7 @@ for (const id of loadCases) {
   }
   if (rate) {
     for (const r of [passRow, ...rows]) {
-      console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  at ${rate} req/s: p50 median ${median(r.p50).toFixed(2)} ms  p99 median ${median(r.p99).toFixed(2)} ms [${r.p99.map((x) => x.toFixed(2)).join(" ")}]${r.cpu ? `  CPU ${Math.round(median(r.cpu))} us/req` : ""}${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
+      console.log(`${id.padEnd(7)} ${r.name.padEnd(4)}  at ${rate} req/s: p50 median ${median(r.p50).toFixed(2)} ms  p99 median ${median(r.p99).toFixed(2)} ms [${r.p99.map((x) => x.toFixed(2)).join(" ")}]${(r.cpu ?? r.cpuB)?.length ? `  CPU ${Math.round(median(r.cpu ?? r.cpuB))} us/req` : ""}${r.bad ? `  (${r.bad} errors or non-2xx)` : ""}`);
     }
     continue;
   }
