@@ -84,11 +84,12 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
   });
 }
 
-/** The caller's own abort stays what the caller aborted with (undici rejects with the signal's reason). */
 /**
- * The exchange's error mapping, made outside `send`: a closure made there would keep `send`'s
- * scope, and with it the request and its body (hundreds of KB for a long conversation), for as
- * long as the response lasts (minutes for a stream). It keeps the signal and the URL only.
+ * The exchange's error mapping: the caller's own abort stays what the caller aborted with (undici
+ * rejects with the signal's reason), anything else is mapped. Made outside `send`: a closure made
+ * there would keep `send`'s scope, and with it the request and its body (hundreds of KB for a long
+ * conversation), for as long as the response lasts (minutes for a stream). It keeps the signal
+ * and the URL only.
  */
 function errorMapper(signal: AbortSignal | undefined, url: string): (err: unknown) => unknown {
   return (err) => (signal?.aborted ? err : mapNetworkError(err, url));
